@@ -1,0 +1,134 @@
+// Chapter 1 — the part of the TFLite schema the workbook reads, as plain Swift values.
+//
+// The names follow schema.fbs (the `Model`, `SubGraph`, `Tensor`, `Buffer`, `Operator` and
+// `OperatorCode` tables) so that a reader can hold this file beside the schema. Decoding is in
+// ModelReader.swift; the checks that make a model safe to compute with are in Validation.swift.
+
+/// A whole .tflite file.
+public struct Model: Sendable {
+    /// The schema version the converter wrote (3 for every current converter).
+    public var version: UInt32
+    public var description: String
+    public var operatorCodes: [OperatorCode]
+    public var subgraphs: [Subgraph]
+    public var buffers: [Buffer]
+
+    /// The network itself: TFLite runs subgraph 0 unless told otherwise.
+    public var main: Subgraph { subgraphs[0] }
+}
+
+/// One entry of the model's operator table; operators refer to it by index.
+public struct OperatorCode: Sendable, Equatable {
+    /// The pre-2020 field: a byte, so it cannot hold codes above 127.
+    public var deprecatedBuiltinCode: Int8
+    /// The current field, an int32; older files leave it out, and it then reads as 0 (ADD).
+    public var builtinCode: Int32
+    public var customCode: String?
+    public var version: Int32
+
+    // snippet.builtin-code
+    /// The operator this entry names. Files written before 2020 have only the byte field;
+    /// newer files write both, with the byte field pinned at 127 for codes above 127.
+    /// TFLite reads the larger of the two, and so do we.
+    public var code: Int32 { max(builtinCode, Int32(deprecatedBuiltinCode)) }
+    // snippet.end
+
+    public var name: String {
+        if let customCode { return "custom operator '\(customCode)'" }
+        return BuiltinOperatorName.name(of: code)
+    }
+}
+
+/// One subgraph: its tensors, and the operators that read and write them.
+public struct Subgraph: Sendable {
+    public var name: String
+    public var tensors: [Tensor]
+    /// Tensor indices fed by the caller, and read back by the caller.
+    public var inputs: [Int]
+    public var outputs: [Int]
+    /// In execution order: TFLite runs them one after another.
+    public var operators: [Operator]
+}
+
+/// A tensor: a name, a shape, an element type, where its constant data is, and how its
+/// integers map to real numbers.
+public struct Tensor: Sendable {
+    public var index: Int
+    public var name: String
+    public var type: TensorType
+    public var shape: [Int]
+    /// Index into `Model.buffers`; buffer 0 is the empty buffer of every activation tensor.
+    public var buffer: Int
+    public var quantization: Quantization?
+
+    /// The number of elements, or nil if the shape is not a shape (negative, or overflowing).
+    public var elementCount: Int? {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
+}
+
+/// `QuantizationParameters`: r = S·(q − Z), with one (S, Z) pair per tensor, or one per slice
+/// along `quantizedDimension` (per-channel quantization).
+public struct Quantization: Sendable, Equatable {
+    public var scales: [Float]
+    public var zeroPoints: [Int64]
+    /// The axis that has one scale per slice; 0 (output channels) for FULLY_CONNECTED weights.
+    public var quantizedDimension: Int
+
+    public var isPerChannel: Bool { scales.count > 1 }
+}
+
+/// Raw constant data: the weights and biases, little-endian.
+public struct Buffer: Sendable {
+    public var bytes: ArraySlice<UInt8>
+}
+
+/// One operator: what it computes, which tensors it reads and writes, and its options.
+public struct Operator: Sendable {
+    public var index: Int
+    /// Index into `Model.operatorCodes`.
+    public var opcodeIndex: Int
+    /// Tensor indices; −1 marks an optional input left out (a FULLY_CONNECTED without bias).
+    public var inputs: [Int]
+    public var outputs: [Int]
+    public var options: BuiltinOptions
+}
+
+/// The builtin options the workbook reads: a FlatBuffers union, a type byte plus a table.
+public enum BuiltinOptions: Sendable, Equatable {
+    case none
+    case fullyConnected(fusedActivation: ActivationFunction, keepNumDims: Bool)
+    case softmax(beta: Float)
+    case reshape(newShape: [Int32])
+    /// Options of an operator the workbook does not compute: only their union tag is kept.
+    case other(unionType: UInt8)
+
+    /// The activation folded into the operator (FULLY_CONNECTED only).
+    public var fusedActivation: ActivationFunction? {
+        if case .fullyConnected(let activation, _) = self { return activation }
+        return nil
+    }
+}
+
+/// `ActivationFunctionType`: a nonlinearity fused into the operator before its output is stored.
+public enum ActivationFunction: String, Sendable, Equatable {
+    case none = "NONE"
+    case relu = "RELU"
+    case reluN1To1 = "RELU_N1_TO_1"
+    case relu6 = "RELU6"
+    case tanh = "TANH"
+    case signBit = "SIGN_BIT"
+
+    public init?(code: Int8) {
+        let all: [ActivationFunction] = [.none, .relu, .reluN1To1, .relu6, .tanh, .signBit]
+        guard code >= 0, Int(code) < all.count else { return nil }
+        self = all[Int(code)]
+    }
+}

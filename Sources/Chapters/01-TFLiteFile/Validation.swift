@@ -1,0 +1,84 @@
+// Chapter 1 — the checks that make a decoded model safe to compute with.
+//
+// The FlatBuffer reader guarantees that every byte it read was inside the file. These checks
+// guarantee what the file's contents promise each other: indices point at things that exist,
+// and every constant tensor's buffer holds exactly the bytes its shape and type call for.
+
+extension Model {
+    public func validate() throws {
+        for subgraph in subgraphs {
+            let tensorCount = subgraph.tensors.count
+            for tensor in subgraph.tensors {
+                try validate(tensor)
+            }
+            for index in subgraph.inputs + subgraph.outputs where !(0..<tensorCount).contains(index) {
+                throw FlatBufferError("the subgraph's inputs or outputs name tensor \(index), but it has \(tensorCount) tensors")
+            }
+            for op in subgraph.operators {
+                guard (0..<operatorCodes.count).contains(op.opcodeIndex) else {
+                    throw FlatBufferError("operator \(op.index) uses opcode index \(op.opcodeIndex), but the model has \(operatorCodes.count) operator codes")
+                }
+                let code = operatorCodes[op.opcodeIndex]
+                guard code.customCode != nil || (0...BuiltinOperatorName.largestKnownCode).contains(code.code) else {
+                    throw FlatBufferError("operator \(op.index) uses op code \(code.code), which is not a TFLite builtin operator (the largest is \(BuiltinOperatorName.largestKnownCode))")
+                }
+                // −1 marks an optional input that is left out.
+                for index in op.inputs where index != -1 && !(0..<tensorCount).contains(index) {
+                    throw FlatBufferError("operator \(op.index) (\(code.name)) reads tensor \(index), but the subgraph has \(tensorCount) tensors")
+                }
+                for index in op.outputs where !(0..<tensorCount).contains(index) {
+                    throw FlatBufferError("operator \(op.index) (\(code.name)) writes tensor \(index), but the subgraph has \(tensorCount) tensors")
+                }
+            }
+        }
+    }
+
+    // snippet.buffer-size
+    /// A constant tensor's buffer must hold exactly elementCount × byteWidth bytes: a shorter
+    /// one would make the weights run off its end.
+    func validate(_ tensor: Tensor) throws {
+        let what = "tensor \(tensor.index) '\(tensor.name)'"
+        guard (0..<buffers.count).contains(tensor.buffer) else {
+            throw FlatBufferError("\(what) uses buffer \(tensor.buffer), but the model has \(buffers.count) buffers")
+        }
+        guard let count = tensor.elementCount else {
+            throw FlatBufferError("\(what) has an impossible shape \(tensor.shape)")
+        }
+        let stored = buffers[tensor.buffer].bytes.count
+        if stored > 0, let width = tensor.type.byteWidth {
+            let (needed, overflow) = count.multipliedReportingOverflow(by: width)
+            guard !overflow, stored == needed else {
+                throw FlatBufferError("\(what) has shape \(tensor.shape) of \(tensor.type) (\(count) values, \(overflow ? "too many" : "\(needed)") bytes), but its buffer \(tensor.buffer) holds \(stored) bytes")
+            }
+        }
+        // snippet.end
+        if let quantization = tensor.quantization {
+            try validate(quantization, of: tensor, what)
+        }
+    }
+
+    func validate(_ quantization: Quantization, of tensor: Tensor, _ what: String) throws {
+        guard quantization.zeroPoints.count == quantization.scales.count else {
+            throw FlatBufferError("\(what) has \(quantization.scales.count) scales but \(quantization.zeroPoints.count) zero points")
+        }
+        guard quantization.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw FlatBufferError("\(what) has a scale that is not a positive number")
+        }
+        if quantization.isPerChannel {
+            let axis = quantization.quantizedDimension
+            guard tensor.shape.indices.contains(axis), tensor.shape[axis] == quantization.scales.count else {
+                throw FlatBufferError("\(what) has \(quantization.scales.count) scales along dimension \(axis) of shape \(tensor.shape)")
+            }
+        }
+    }
+
+    /// Refuses a model that uses an operator the workbook does not compute, naming it.
+    public func requireSupportedOperators() throws {
+        for op in main.operators {
+            let code = operatorCodes[op.opcodeIndex]
+            guard code.customCode == nil, SupportedOperator(code: code.code) != nil else {
+                throw FlatBufferError("operator \(op.index) is \(code.name), which the workbook does not compute (it computes \(SupportedOperator.list))")
+            }
+        }
+    }
+}

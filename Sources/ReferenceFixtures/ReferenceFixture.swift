@@ -1,0 +1,136 @@
+// What TFLite itself computed, dumped by tools/reference.py into models/fixtures/: the oracle
+// every chapter's tests compare against. The header says which script, runtime, resolver and
+// model produced it, so a failing test can say how to regenerate it.
+
+import Foundation
+
+public struct ReferenceFixture: Decodable, Sendable {
+    public let generatedBy: String
+    public let command: String
+    public let litertVersion: String
+    public let model: String
+    public let modelSHA256: String
+    public let imageSource: String
+    public let images: [Image]
+    public let pixels: EncodedData
+    public let tensors: [TensorDetails]
+    public let operators: [OperatorDetails]
+    public let input: TensorData
+    public let runs: [Run]
+
+    public struct Image: Decodable, Sendable { public let row: Int; public let label: Int }
+
+    /// One tensor as LiteRT's `get_tensor_details()` reports it.
+    public struct TensorDetails: Decodable, Sendable {
+        public let index: Int
+        public let name: String
+        public let dtype: String
+        public let shape: [Int]
+        public let scales: [Double]
+        public let zeroPoints: [Int]
+        public let quantizedDimension: Int
+    }
+
+    public struct OperatorDetails: Decodable, Sendable {
+        public let index: Int
+        public let op: String
+        public let inputs: [Int]
+        public let outputs: [Int]
+    }
+
+    /// One tensor's values for every fixture image, concatenated in image order.
+    public struct TensorData: Decodable, Sendable {
+        public let index: Int
+        public let name: String
+        public let dtype: String
+        public let shape: [Int]
+        public let data: EncodedData
+
+        /// The values as integers (int8, uint8, int32) or nil for another dtype.
+        public var integers: [Int]? { data.integers(dtype: dtype) }
+        public var floats: [Float]? { dtype == "float32" ? data.float32s : nil }
+        /// The values for image `image`.
+        public func integers(image: Int) -> ArraySlice<Int>? {
+            guard let all = integers else { return nil }
+            let perImage = shape.reduce(1, *)
+            return all[(image * perImage)..<((image + 1) * perImage)]
+        }
+    }
+
+    /// One interpreter run over every image: LiteRT under an op resolver, or TFLite Micro.
+    public struct Run: Decodable, Sendable {
+        /// BUILTIN_REF, BUILTIN_WITHOUT_DEFAULT_DELEGATES, AUTO, or TFLM.
+        public let resolver: String
+        public let runtime: String?
+        public let outputs: [TensorData]?
+        /// Why this runtime could not run the model (TFLite Micro refuses uint8).
+        public let skipped: String?
+    }
+
+    public func run(_ resolver: String) -> Run? { runs.first { $0.resolver == resolver && $0.outputs != nil } }
+}
+
+/// Base64 of little-endian bytes, as written by tools/reference.py.
+public struct EncodedData: Decodable, Sendable {
+    public let bytes: [UInt8]
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let data = Data(base64Encoded: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not base64"))
+        }
+        bytes = [UInt8](data)
+    }
+
+    func integers(dtype: String) -> [Int]? {
+        switch dtype {
+        case "int8": return bytes.map { Int(Int8(bitPattern: $0)) }
+        case "uint8": return bytes.map { Int($0) }
+        case "int32": return stride(from: 0, to: bytes.count, by: 4).map { Int(Int32(bitPattern: word(at: $0))) }
+        default: return nil
+        }
+    }
+
+    var float32s: [Float] { stride(from: 0, to: bytes.count, by: 4).map { Float(bitPattern: word(at: $0)) } }
+
+    private func word(at position: Int) -> UInt32 {
+        (0..<4).reduce(0) { $0 | UInt32(bytes[position + $1]) << (8 * $1) }
+    }
+}
+
+/// Where the repository's files are, found from this source file's location.
+public enum RepositoryFiles {
+    public static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// The shipped quantized and float models, by file name.
+    public static let shippedModels = [
+        "mnist-float.tflite", "mnist-uint8.tflite", "mnist-int8.tflite",
+        "mnist-int8-per-tensor.tflite", "mnist-int8-float-io.tflite",
+    ]
+
+    /// Every model with a fixture: the shipped ones and the variants in models/variants/.
+    public static var modelsWithFixtures: [String] {
+        let variants = (try? FileManager.default.contentsOfDirectory(atPath: path("models/variants"))) ?? []
+        return shippedModels.map { "models/\($0)" } + variants.filter { $0.hasSuffix(".tflite") }.sorted().map { "models/variants/\($0)" }
+    }
+
+    /// The fixture of a model: models/X.tflite → models/fixtures/X.json.
+    public static func fixture(for model: String) throws -> ReferenceFixture {
+        let stem = (model as NSString).lastPathComponent.replacingOccurrences(of: ".tflite", with: ".json")
+        let directory = model.contains("/variants/") ? "models/fixtures/variants" : "models/fixtures"
+        let url = root.appendingPathComponent(directory).appendingPathComponent(stem)
+        do {
+            return try JSONDecoder().decode(ReferenceFixture.self, from: Data(contentsOf: url))
+        } catch {
+            throw FixtureError("cannot read \(directory)/\(stem) (\(error)); regenerate it with `python tools/reference.py`")
+        }
+    }
+}
+
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,132 @@
+// `workbook inspect` (chapter 1): what netron shows, and what it does not — for each
+// FULLY_CONNECTED, where S1, S2 and S3 of M = S1·S2/S3 live.
+
+import ArgumentParser
+import Ch01TFLiteFile
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Chapter 1: the tensors, scales and zero points of a .tflite model.")
+
+    @OptionGroup var options: ModelOptions
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        try failingCleanly {
+            let model = try options.load()
+            let path = options.model
+            do {
+                try model.requireSupportedOperators()
+                let report = try InspectReport(model: model)
+                print(json ? report.json(path: path).text : report.text(path: path), terminator: json ? "\n" : "")
+            } catch {
+                throw CommandFailure("\(path): \(error)")
+            }
+        }
+    }
+}
+
+/// Everything `inspect` prints, gathered once.
+struct InspectReport {
+    let model: Model
+    let family: ModelFamily?
+    let layers: [LayerScales]
+
+    init(model: Model) throws {
+        self.model = model
+        family = try model.family()
+        layers = try model.fullyConnectedLayers()
+    }
+
+    func text(path: String) -> String {
+        let graph = model.main
+        var out = "\(path): schema version \(model.version), \(graph.operators.count) operators, \(graph.tensors.count) tensors, \(model.buffers.count) buffers\n"
+        out += "family: \(family.map { "\($0.rawValue) (\($0.summary))" } ?? "unknown")\n"
+        for index in graph.inputs { out += "input:  \(describe(graph.tensors[index]))\n" }
+        for index in graph.outputs { out += "output: \(describe(graph.tensors[index]))\n" }
+        for op in graph.operators {
+            let code = model.operatorCodes[op.opcodeIndex]
+            out += "\noperator \(op.index): \(code.name)\(optionsText(op.options))\n"
+            if let layer = layers.first(where: { $0.operatorIndex == op.index }) {
+                out += layerText(layer)
+            } else {
+                for index in op.inputs where index >= 0 { out += "  reads   \(describe(graph.tensors[index]))\n" }
+                for index in op.outputs { out += "  writes  \(describe(graph.tensors[index]))\n" }
+            }
+        }
+        return out
+    }
+
+    func optionsText(_ options: BuiltinOptions) -> String {
+        switch options {
+        case .fullyConnected(let activation, _): ", fused activation \(activation.rawValue)"
+        case .softmax(let beta): ", beta \(beta)"
+        case .reshape(let shape): ", new shape \(shape)"
+        case .none, .other: ""
+        }
+    }
+
+    func layerText(_ layer: LayerScales) -> String {
+        var out = "  input   \(describe(layer.input, scale: "S1", zeroPoint: "Z1"))\n"
+        out += "  weights \(describe(layer.weights, scale: "S2", zeroPoint: "Z2"))\n"
+        if let bias = layer.bias {
+            out += "  bias    \(describe(bias, scale: "Sb", zeroPoint: "Zb"))\n"
+            if let error = layer.biasScaleRelativeError {
+                out += "          Sb = S1·S2 \(error <= 1e-6 ? "holds" : "does NOT hold") (largest relative difference \(error))\n"
+            }
+        }
+        out += "  output  \(describe(layer.output, scale: "S3", zeroPoint: "Z3"))\n"
+        out += "          S3 is the scale of the operator's output tensor, \(layer.output.index)\n"
+        return out
+    }
+
+    /// "tensor 3 'name' int8 [512, 784], S2 = 0.0012 (512 per-channel scales, …), Z2 = 0"
+    func describe(_ tensor: Tensor, scale: String = "S", zeroPoint: String = "Z") -> String {
+        var out = "tensor \(tensor.index) '\(tensor.name)' \(tensor.type) \(tensor.shape)"
+        guard let q = tensor.quantization else { return out + ", not quantized" }
+        if q.isPerChannel {
+            let sorted = q.scales.sorted()
+            let zeroPoints = Set(q.zeroPoints)
+            out += ", \(scale): \(q.scales.count) scales along dimension \(q.quantizedDimension), \(sorted.first!) to \(sorted.last!)"
+            out += ", \(zeroPoint) = \(zeroPoints.count == 1 ? "\(zeroPoints.first!)" : "\(q.zeroPoints)")"
+        } else {
+            out += ", \(scale) = \(q.scales[0]), \(zeroPoint) = \(q.zeroPoints[0])"
+        }
+        return out
+    }
+
+    func json(path: String) -> JSON {
+        let graph = model.main
+        let tensors: [JSON] = graph.tensors.map { tensor in
+            .object([
+                ("index", .int(tensor.index)), ("name", .string(tensor.name)),
+                ("type", .string(tensor.type.description)), ("shape", .array(tensor.shape.map { .int($0) })),
+                ("scales", .array((tensor.quantization?.scales ?? []).map { .float($0) })),
+                ("zeroPoints", .array((tensor.quantization?.zeroPoints ?? []).map { .int(Int($0)) })),
+                ("quantizedDimension", .int(tensor.quantization?.quantizedDimension ?? 0)),
+                ("buffer", .int(tensor.buffer)),
+            ])
+        }
+        let operators: [JSON] = graph.operators.map { op in
+            var fields: [(String, JSON)] = [
+                ("index", .int(op.index)), ("op", .string(model.operatorCodes[op.opcodeIndex].name)),
+                ("inputs", .array(op.inputs.map { .int($0) })), ("outputs", .array(op.outputs.map { .int($0) })),
+                ("fusedActivation", op.options.fusedActivation.map { .string($0.rawValue) } ?? .null),
+            ]
+            if let layer = layers.first(where: { $0.operatorIndex == op.index }) {
+                fields.append(("inputScale", layer.inputScale.map { .float($0) } ?? .null))
+                fields.append(("weightScaleCount", .int(layer.weightScales.count)))
+                fields.append(("outputScale", layer.outputScale.map { .float($0) } ?? .null))
+                fields.append(("biasScaleRelativeError", layer.biasScaleRelativeError.map { .double($0) } ?? .null))
+            }
+            return .object(fields)
+        }
+        return .object([
+            ("model", .string(path)), ("family", family.map { .string($0.rawValue) } ?? .null),
+            ("inputs", .array(graph.inputs.map { .int($0) })), ("outputs", .array(graph.outputs.map { .int($0) })),
+            ("tensors", .array(tensors)), ("operators", .array(operators)),
+        ])
+    }
+}

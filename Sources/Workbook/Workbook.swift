@@ -1,0 +1,11 @@
+// The `workbook` command: one subcommand per file, each belonging to a chapter.
+
+import ArgumentParser
+
+@main
+struct Workbook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workbook",
+        abstract: "How a quantized TensorFlow Lite network computes, step by step, bit for bit.",
+        subcommands: [Inspect.self, BookCommand.self])
+}

@@ -1,0 +1,166 @@
+// Damaged files give one clear error, never a crash, a hang or a huge allocation. Each case
+// is made by mutating a shipped model at a place our own reader locates.
+
+import Foundation
+import ReferenceFixtures
+import Testing
+@testable import Ch01TFLiteFile
+
+/// The shipped int8 model's bytes, and where its parts are.
+struct ShippedBytes {
+    var bytes: [UInt8]
+    let root: Table
+    let subgraph: Table
+
+    init() throws {
+        bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: RepositoryFiles.path("models/mnist-int8.tflite"))))
+        root = try FlatBuffer(bytes: bytes).rootTable()
+        subgraph = try #require(try root.tables(2, "subgraphs").first)
+    }
+
+    func operatorTable(_ index: Int) throws -> Table { try subgraph.tables(3, "operators")[index] }
+
+    mutating func write(_ value: UInt32, at position: Int) {
+        for byte in 0..<4 { bytes[position + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+    }
+
+    /// Decodes and validates; returns the error's text, or nil when the bytes were accepted.
+    func error() -> String? {
+        do {
+            try Model(flatBuffer: FlatBuffer(bytes: bytes)).validate()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+@Test func `an empty file is refused by name`() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID()).tflite").path
+    FileManager.default.createFile(atPath: path, contents: Data())
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(throws: ModelFileError.self) { try Model.load(path: path) }
+    do { _ = try Model.load(path: path) } catch { #expect(error.description == "\(path): is empty") }
+}
+
+@Test func `a missing file and a directory are refused by name`() {
+    do { _ = try Model.load(path: "/no/such/model.tflite") } catch { #expect(error.description == "/no/such/model.tflite: no such file") }
+    do { _ = try Model.load(path: "/tmp") } catch { #expect(error.description.hasSuffix("is a directory, not a .tflite file")) }
+}
+
+@Test func `a file with another identifier is not a TensorFlow Lite model`() throws {
+    var file = try ShippedBytes()
+    file.bytes.replaceSubrange(4..<8, with: Array("PK\u{3}\u{4}".utf8))
+    #expect(file.error() == "the file identifier is not text, expected 'TFL3': this is not a TensorFlow Lite model")
+    file.bytes.replaceSubrange(4..<8, with: Array("TFL2".utf8))
+    #expect(file.error() == "the file identifier is 'TFL2', expected 'TFL3': this is not a TensorFlow Lite model")
+}
+
+@Test func `a root offset past the end of the file`() throws {
+    var file = try ShippedBytes()
+    file.write(0xFFFF_FF00, at: 0)
+    #expect(file.error()?.hasPrefix("the root table at byte 4294967040 needs 4 bytes, past the end of the file") == true)
+}
+
+@Test func `a field offset that points outside the file`() throws {
+    var file = try ShippedBytes()
+    // Model.buffers (field 4) is an offset; make it point 2 GB ahead.
+    let field = try #require(try file.root.fieldPosition(4, size: 4, for: "buffers"))
+    file.write(0x7FFF_FFF0, at: field)
+    #expect(file.error()?.hasPrefix("Model.buffers at byte") == true)
+}
+
+@Test func `a vector length larger than the file is refused before allocating`() throws {
+    var file = try ShippedBytes()
+    let tensors = try #require(try file.subgraph.vector(0, elementSize: 4, "tensors"))
+    file.write(0x7FFF_FFFF, at: tensors.start - 4)
+    #expect(file.error() == "SubGraph 0.tensors at byte \(tensors.start - 4) declares 2147483647 elements of 4 bytes, past the end of the file (\(file.bytes.count) bytes)")
+}
+
+@Test func `a weight buffer shorter than its tensor's shape`() throws {
+    var file = try ShippedBytes()
+    let model = try Model(flatBuffer: FlatBuffer(bytes: file.bytes))
+    let weights = try #require(try model.fullyConnectedLayers().first?.weights)
+    // Claim 513 rows where the buffer holds 512.
+    let shape = try #require(try file.subgraph.tables(0, "tensors")[weights.index].vector(0, elementSize: 4, "shape"))
+    file.write(UInt32(weights.shape[0] + 1), at: shape.start)
+    let expected = "tensor \(weights.index) '\(weights.name)' has shape [\(weights.shape[0] + 1), \(weights.shape[1])] of int8 (\((weights.shape[0] + 1) * weights.shape[1]) values, \((weights.shape[0] + 1) * weights.shape[1]) bytes), but its buffer \(weights.buffer) holds \(weights.shape[0] * weights.shape[1]) bytes"
+    #expect(file.error() == expected)
+}
+
+@Test func `a tensor index out of range`() throws {
+    var file = try ShippedBytes()
+    let inputs = try #require(try file.operatorTable(0).vector(1, elementSize: 4, "inputs"))
+    file.write(4000, at: inputs.start)
+    #expect(file.error()?.hasPrefix("operator 0 (FULLY_CONNECTED) reads tensor 4000, but the subgraph has") == true)
+}
+
+@Test func `an opcode index out of range`() throws {
+    var file = try ShippedBytes()
+    let field = try #require(try file.operatorTable(1).fieldPosition(0, size: 4, for: "opcode index"))
+    file.write(77, at: field)
+    #expect(file.error()?.hasPrefix("operator 1 uses opcode index 77, but the model has") == true)
+}
+
+@Test func `an op code that is no TFLite builtin`() throws {
+    var file = try ShippedBytes()
+    let code = try #require(try file.root.tables(1, "operator codes").first)
+    let field = try #require(try code.fieldPosition(3, size: 4, for: "builtin code"))
+    file.write(9999, at: field)
+    #expect(file.error()?.contains("uses op code 9999, which is not a TFLite builtin operator (the largest is 209)") == true)
+}
+
+@Test func `an operator the workbook does not compute is named with the list`() throws {
+    var file = try ShippedBytes()
+    let code = try #require(try file.root.tables(1, "operator codes").first)
+    let model = try Model(flatBuffer: FlatBuffer(bytes: file.bytes))
+    let field = try #require(try code.fieldPosition(3, size: 4, for: "builtin code"))
+    file.write(3, at: field)  // CONV_2D
+    let changed = try Model(flatBuffer: FlatBuffer(bytes: file.bytes))
+    #expect(throws: Never.self) { try changed.validate() }
+    let user = try #require(model.main.operators.first { $0.opcodeIndex == 0 })
+    #expect(throws: FlatBufferError("operator \(user.index) is CONV_2D, which the workbook does not compute (it computes FULLY_CONNECTED, SOFTMAX, QUANTIZE, DEQUANTIZE, RESHAPE)")) {
+        try changed.requireSupportedOperators()
+    }
+}
+
+@Test func `every truncation of the file is refused cleanly`() throws {
+    let file = try ShippedBytes()
+    // Every length up to 4 KiB, then 500 more spread over the rest of the file.
+    let lengths = Array(0..<4096) + stride(from: 4096, to: file.bytes.count, by: max(1, file.bytes.count / 500))
+    for length in lengths {
+        var cut = file
+        cut.bytes = Array(file.bytes[..<length])
+        #expect(cut.error() != nil, "a file cut at \(length) bytes was accepted")
+    }
+}
+
+/// A fixed-seed generator, so a failure names a mutation that can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15  // wrapping by design: this is the generator's arithmetic
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Test func `random damage to the tables never crashes the reader`() throws {
+    let file = try ShippedBytes()
+    // The tables live after the weights, in the file's last few KiB; damage there reaches
+    // every offset, length and index the reader follows.
+    let weightsEnd = file.bytes.count - 8192
+    var generator = SplitMix64(state: 2026)
+    for trial in 0..<3000 {
+        var damaged = file
+        for _ in 0..<Int.random(in: 1...4, using: &generator) {
+            let position = Int.random(in: max(0, weightsEnd)..<file.bytes.count, using: &generator)
+            damaged.bytes[position] = UInt8.random(in: 0...255, using: &generator)
+        }
+        // Accepting a harmless change is fine; what matters is that we got here.
+        _ = damaged.error()
+        _ = trial
+    }
+}
