@@ -20,11 +20,70 @@ let package = Package(
             dependencies: ["Ch01TFLiteFile", "ReferenceFixtures"],
             path: "Tests/Chapters/01-TFLiteFileTests"),
 
+        // Chapter 2: affine mapping: r = S·(q − Z), quantize and dequantize.
+        .target(name: "Ch02Affine", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/02-Affine"),
+        .testTarget(
+            name: "Ch02AffineTests",
+            dependencies: ["Ch02Affine", "ReferenceFixtures"],
+            path: "Tests/Chapters/02-AffineTests"),
+
+        // Chapter 3: the float network, and the 10% mystery.
+        .target(name: "Ch03FloatNetwork", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "CZlib"], path: "Sources/Chapters/03-FloatNetwork"),
+        .testTarget(
+            name: "Ch03FloatNetworkTests",
+            dependencies: ["Ch03FloatNetwork", "ReferenceFixtures"],
+            path: "Tests/Chapters/03-FloatNetworkTests"),
+
+        // Chapter 4: the zero-point-corrected matmul in int32.
+        .target(name: "Ch04ZeroPointMatmul", dependencies: ["Ch01TFLiteFile", "Ch02Affine"], path: "Sources/Chapters/04-ZeroPointMatmul"),
+        .testTarget(
+            name: "Ch04ZeroPointMatmulTests",
+            dependencies: ["Ch04ZeroPointMatmul", "ReferenceFixtures"],
+            path: "Tests/Chapters/04-ZeroPointMatmulTests"),
+
+        // Chapter 5: the int32 bias with scale S1·S2.
+        .target(name: "Ch05Bias", dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul"], path: "Sources/Chapters/05-Bias"),
+        .testTarget(
+            name: "Ch05BiasTests",
+            dependencies: ["Ch05Bias", "ReferenceFixtures"],
+            path: "Tests/Chapters/05-BiasTests"),
+
+        // Chapter 6: requantization: M = S1·S2/S3, four ways.
+        .target(name: "Ch06Requantize", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/06-Requantize"),
+        .testTarget(
+            name: "Ch06RequantizeTests",
+            dependencies: ["Ch06Requantize", "ReferenceFixtures"],
+            path: "Tests/Chapters/06-RequantizeTests"),
+
+        // Chapter 7: the activation range and the output zero point.
+        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp"),
+        .testTarget(
+            name: "Ch07ClampTests",
+            dependencies: ["Ch07Clamp", "ReferenceFixtures"],
+            path: "Tests/Chapters/07-ClampTests"),
+
+        // Chapter 8: the quantized softmax.
+        .target(name: "Ch08Softmax", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/08-Softmax"),
+        .testTarget(
+            name: "Ch08SoftmaxTests",
+            dependencies: ["Ch08Softmax", "ReferenceFixtures"],
+            path: "Tests/Chapters/08-SoftmaxTests"),
+
+        // Chapter 9: the whole network, every intermediate tensor.
+        .target(name: "Ch09Network", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax"], path: "Sources/Chapters/09-Network"),
+        .testTarget(
+            name: "Ch09NetworkTests",
+            dependencies: ["Ch09Network", "ReferenceFixtures"],
+            path: "Tests/Chapters/09-NetworkTests"),
+
         // Support, not chapters: libpng for pictures, the fixtures TFLite dumped for the
         // tests, and the machinery that keeps the prose in chapters/ in step with the code.
         .systemLibrary(
             name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .testTarget(name: "CLibPNGTests", dependencies: ["CLibPNG"], path: "Tests/CLibPNGTests"),
         .target(name: "ReferenceFixtures", path: "Sources/ReferenceFixtures"),
         .target(name: "BookMachinery", path: "Sources/BookMachinery"),
@@ -34,7 +93,9 @@ let package = Package(
         .executableTarget(
             name: "Workbook",
             dependencies: [
-                "Ch01TFLiteFile", "BookMachinery",
+                "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
+                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network",
+                "BookMachinery", "ReferenceFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Workbook"),

@@ -1,0 +1,3 @@
+// Chapter 2 — Affine: not written yet.
+
+enum Ch02AffinePlaceholder {}

@@ -1,0 +1,3 @@
+// Chapter 3 — FloatNetwork: not written yet.
+
+enum Ch03FloatNetworkPlaceholder {}

@@ -1,0 +1,3 @@
+// Chapter 4 — ZeroPointMatmul: not written yet.
+
+enum Ch04ZeroPointMatmulPlaceholder {}

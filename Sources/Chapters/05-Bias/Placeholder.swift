@@ -1,0 +1,3 @@
+// Chapter 5 — Bias: not written yet.
+
+enum Ch05BiasPlaceholder {}

@@ -1,0 +1,3 @@
+// Chapter 7 — Clamp: not written yet.
+
+enum Ch07ClampPlaceholder {}

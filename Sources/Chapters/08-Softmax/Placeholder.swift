@@ -1,0 +1,3 @@
+// Chapter 8 — Softmax: not written yet.
+
+enum Ch08SoftmaxPlaceholder {}

@@ -1,0 +1,3 @@
+// Chapter 9 — Network: not written yet.
+
+enum Ch09NetworkPlaceholder {}
