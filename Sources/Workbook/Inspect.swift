@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Ch01TFLiteFile
+import Foundation
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,7 +75,7 @@ struct InspectReport {
         if let bias = layer.bias {
             out += "  bias    \(describe(bias, scale: "Sb", zeroPoint: "Zb"))\n"
             if let error = layer.biasScaleRelativeError {
-                out += "          Sb = S1·S2 \(error <= 1e-6 ? "holds" : "does NOT hold") (largest relative difference \(error))\n"
+                out += "          Sb = S1·S2 \(error <= 1e-6 ? "holds" : "does NOT hold") (largest relative difference \(String(format: "%.1e", error)))\n"
             }
         }
         out += "  output  \(describe(layer.output, scale: "S3", zeroPoint: "Z3"))\n"

@@ -12,9 +12,11 @@ struct ModelOptions: ParsableArguments {
 
     /// The path to open: as given, or, for the default, the shipped model in this checkout
     /// when the command runs from another directory.
-    var resolvedPath: String {
-        guard model == Self.defaultModel, !FileManager.default.fileExists(atPath: model) else { return model }
-        return Repository.root.appendingPathComponent(model).path
+    var resolvedPath: String { Self.resolve(model) }
+
+    static func resolve(_ path: String) -> String {
+        guard path == defaultModel, !FileManager.default.fileExists(atPath: path) else { return path }
+        return Repository.root.appendingPathComponent(path).path
     }
 
     func load() throws -> Model {

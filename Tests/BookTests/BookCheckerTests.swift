@@ -16,7 +16,7 @@ struct ScratchBook {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("images"), withIntermediateDirectories: true)
         try source.write(to: code.appendingPathComponent("Demo.swift"), atomically: true, encoding: .utf8)
         try chapter.write(to: root.appendingPathComponent("chapters/01-demo.md"), atomically: true, encoding: .utf8)
-        for image in images { FileManager.default.createFile(atPath: root.appendingPathComponent("images/\(image)").path, contents: Data([1])) }
+        for image in images { _ = FileManager.default.createFile(atPath: root.appendingPathComponent("images/\(image)").path, contents: Data([1])) }
     }
 
     func problems() throws -> [String] {
@@ -55,10 +55,10 @@ func quoting(_ body: String) -> String {
 }
 
 @Test func `overlapping and unclosed regions are reported`() throws {
-    let source = "// snippet.a\nlet a = 1\n// snippet.b\nlet b = 2\n// snippet.end\n"
+    let source = "// snippet.a\nlet a = 1\n// snippet.b\nlet b = 2\n// snippet.end\n// snippet.c\nlet c = 3\n"
     let problems = try ScratchBook(source: source, chapter: "").problems()
     #expect(problems.contains { $0.contains("region 'b' starts inside region 'a'") })
-    #expect(problems.contains { $0.contains("region 'a' is never closed") })
+    #expect(problems.contains { $0.contains("region 'c' is never closed") })
 }
 
 @Test func `a missing image, an image without alt text, and an unreferenced image are reported`() throws {

@@ -55,7 +55,7 @@ func `inspect --json reports LiteRT's scales and zero points for every tensor`(m
 /// Writes `bytes` to a temporary .tflite file and runs `inspect` on it.
 func inspectBroken(_ bytes: [UInt8], named name: String) throws -> WorkbookBinary.Result {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID()).tflite").path
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     defer { try? FileManager.default.removeItem(atPath: path) }
     let result = try WorkbookBinary.run(["inspect", "--model", path])
     #expect(result.standardError.hasPrefix("workbook: \(path): "), "\(result.standardError)")
