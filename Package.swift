@@ -3,6 +3,10 @@
 // tests. Chapter N imports only earlier chapters, so the compiler enforces the reading order.
 import PackageDescription
 
+/// The inner loops of the network (chapters 3, 4 and 9) run over thousands of digits in the
+/// tests, which `swift test` builds for debugging; optimize just those modules even then.
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "QuantizationWorkbook",
     platforms: [.macOS(.v13)],
@@ -28,14 +32,14 @@ let package = Package(
             path: "Tests/Chapters/02-AffineTests"),
 
         // Chapter 3: the float network, and the 10% mystery.
-        .target(name: "Ch03FloatNetwork", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "CZlib"], path: "Sources/Chapters/03-FloatNetwork"),
+        .target(name: "Ch03FloatNetwork", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "CZlib"], path: "Sources/Chapters/03-FloatNetwork", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch03FloatNetworkTests",
             dependencies: ["Ch03FloatNetwork", "ReferenceFixtures"],
             path: "Tests/Chapters/03-FloatNetworkTests"),
 
         // Chapter 4: the zero-point-corrected matmul in int32.
-        .target(name: "Ch04ZeroPointMatmul", dependencies: ["Ch01TFLiteFile", "Ch02Affine"], path: "Sources/Chapters/04-ZeroPointMatmul"),
+        .target(name: "Ch04ZeroPointMatmul", dependencies: ["Ch01TFLiteFile", "Ch02Affine"], path: "Sources/Chapters/04-ZeroPointMatmul", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch04ZeroPointMatmulTests",
             dependencies: ["Ch04ZeroPointMatmul", "ReferenceFixtures"],
@@ -70,7 +74,7 @@ let package = Package(
             path: "Tests/Chapters/08-SoftmaxTests"),
 
         // Chapter 9: the whole network, every intermediate tensor.
-        .target(name: "Ch09Network", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax"], path: "Sources/Chapters/09-Network"),
+        .target(name: "Ch09Network", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax"], path: "Sources/Chapters/09-Network", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch09NetworkTests",
             dependencies: ["Ch09Network", "ReferenceFixtures"],

@@ -45,15 +45,30 @@ public struct ReferenceFixture: Decodable, Sendable {
         public let dtype: String
         public let shape: [Int]
         public let data: EncodedData
+        /// The values as integers (int8, uint8, int32), decoded once; nil for another dtype.
+        public let integers: [Int]?
 
-        /// The values as integers (int8, uint8, int32) or nil for another dtype.
-        public var integers: [Int]? { data.integers(dtype: dtype) }
+        enum CodingKeys: String, CodingKey { case index, name, dtype, shape, data }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            index = try container.decode(Int.self, forKey: .index)
+            name = try container.decode(String.self, forKey: .name)
+            dtype = try container.decode(String.self, forKey: .dtype)
+            shape = try container.decode([Int].self, forKey: .shape)
+            data = try container.decode(EncodedData.self, forKey: .data)
+            integers = data.integers(dtype: dtype)
+        }
+
         public var floats: [Float]? { dtype == "float32" ? data.float32s : nil }
+        /// Values per image: the product of the shape (its batch dimension is 1).
+        public var countPerImage: Int { shape.reduce(1, *) }
         /// The values for image `image`.
         public func integers(image: Int) -> ArraySlice<Int>? {
-            guard let all = integers else { return nil }
-            let perImage = shape.reduce(1, *)
-            return all[(image * perImage)..<((image + 1) * perImage)]
+            integers?[(image * countPerImage)..<((image + 1) * countPerImage)]
+        }
+        public func floats(image: Int) -> ArraySlice<Float>? {
+            floats?[(image * countPerImage)..<((image + 1) * countPerImage)]
         }
     }
 

@@ -1,3 +1,0 @@
-// Chapter 4 — ZeroPointMatmul: not written yet.
-
-enum Ch04ZeroPointMatmulPlaceholder {}

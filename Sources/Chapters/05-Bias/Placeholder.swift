@@ -1,3 +1,0 @@
-// Chapter 5 — Bias: not written yet.
-
-enum Ch05BiasPlaceholder {}
