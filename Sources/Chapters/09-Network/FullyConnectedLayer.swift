@@ -1,0 +1,53 @@
+// Chapter 9 — one quantized FULLY_CONNECTED layer, assembled from chapters 4 to 7:
+//   acc = Σ (q_w − Z_w)(q_in − Z_in)   chapter 4, eq. (4.1)
+//   acc += bias                         chapter 5, eq. (5.1)
+//   y = M·acc, in the family's rounding chapter 6
+//   q_out = clamp(y + Z3)               chapter 7
+// TFLite: tflite/kernels/fully_connected.cc EvalQuantized and the kernels it calls.
+
+import Ch01TFLiteFile
+import Ch04ZeroPointMatmul
+import Ch05Bias
+import Ch06Requantize
+import Ch07Clamp
+
+/// A FULLY_CONNECTED operator prepared once for a kernel family: weights widened, multipliers
+/// and clamp bounds computed, as TFLite's Prepare does.
+public struct FullyConnectedLayer: Sendable {
+    public let scales: LayerScales
+    public let weights: QuantizedWeights
+    public let bias: QuantizedBias
+    public let requantizer: Requantizer
+    public let clamp: OutputClamp
+
+    public init(scales: LayerScales, model: Model, family: KernelFamily) throws {
+        self.scales = scales
+        weights = try QuantizedWeights(tensor: scales.weights, in: model)
+        bias = try QuantizedBias(tensor: scales.bias, in: model, outputCount: weights.outputCount)
+        requantizer = try Requantizer(layer: scales, family: family)
+        clamp = try OutputClamp(layer: scales, family: family)
+        let range = scales.input.type.integerRange.map { Int32($0.lowerBound)...Int32($0.upperBound) } ?? -128...127
+        let bound = AccumulatorBound(weights, inputRange: range, inputZeroPoint: Int32(scales.inputZeroPoint))
+        guard bound.fitsInt32 else {
+            throw FlatBufferError("operator \(scales.operatorIndex): its accumulator can reach \(bound.magnitude), beyond what int32 holds with its bias")
+        }
+    }
+
+    /// The layer's two results: the int32 accumulators (bias included, before requantization),
+    /// which hardware must reproduce, and the output codes.
+    public struct Result: Sendable {
+        public let accumulators: [Int32]
+        public let outputs: [Int32]
+    }
+
+    // snippet.layer
+    public func callAsFunction(_ input: [Int32]) -> Result {
+        let products = accumulate(weights, input: input, inputZeroPoint: Int32(scales.inputZeroPoint))
+        let accumulators = bias.added(to: products)
+        let outputs = accumulators.enumerated().map { channel, accumulator in
+            clamp.apply(requantizer.scaled(accumulator, channel: channel))
+        }
+        return Result(accumulators: accumulators, outputs: outputs)
+    }
+    // snippet.end
+}

@@ -1,0 +1,147 @@
+// Chapter 9 — the whole network: any chain of QUANTIZE, FULLY_CONNECTED, SOFTMAX, DEQUANTIZE
+// and RESHAPE that the converters write, in uint8 or int8, per-tensor or per-channel, with
+// float, uint8 or int8 input and output, run in one kernel family, keeping every tensor an
+// operator writes. Nothing here knows our models: sizes and types come from the file.
+// Prose: chapters/09-network.md.
+
+import Ch01TFLiteFile
+import Ch02Affine
+import Ch03FloatNetwork
+import Ch06Requantize
+import Ch08Softmax
+
+public struct NetworkError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One operator, prepared: what it computes, from which tensor into which.
+enum Step: Sendable {
+    case fullyConnected(FullyConnectedLayer)
+    case floatFullyConnected(FloatDenseLayer)
+    case softmax(QuantizedSoftmax)
+    case floatSoftmax(beta: Float)
+    case quantizeFromFloat(QuantizeFromFloat)
+    case requantize(Requantize)
+    case dequantize(Dequantize)
+    case reshape
+}
+
+public struct Network: Sendable {
+    public let model: Model
+    public let family: KernelFamily
+    public let input: Tensor
+    public let output: Tensor
+    /// (operator index, step, input tensor, output tensor), in execution order.
+    let steps: [(op: Int, step: Step, input: Int, output: Int)]
+
+    public init(model: Model, family: KernelFamily) throws {
+        try model.requireSupportedOperators()
+        let graph = model.main
+        guard graph.inputs.count == 1, graph.outputs.count == 1 else {
+            throw NetworkError("the model has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs; the workbook runs one of each")
+        }
+        (self.model, self.family) = (model, family)
+        (input, output) = (graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]])
+        let layers = try model.fullyConnectedLayers()
+        let floatLayers = layers.first?.weights.type == .float32 ? try FloatNetwork(model: model).layers : []
+        var available: Set<Int> = [input.index]
+        var steps: [(Int, Step, Int, Int)] = []
+        for op in graph.operators {
+            let code = SupportedOperator(code: model.operatorCodes[op.opcodeIndex].code)!
+            guard let from = op.inputs.first, from >= 0, let to = op.outputs.first else {
+                throw NetworkError("operator \(op.index) (\(code.rawValue)) has no input or output tensor")
+            }
+            // A chain: each operator reads what the model's input or an earlier operator wrote.
+            guard available.contains(from) else {
+                throw NetworkError("operator \(op.index) (\(code.rawValue)) reads tensor \(from), which nothing before it writes")
+            }
+            let (source, target) = (graph.tensors[from], graph.tensors[to])
+            steps.append((op.index, try Self.prepare(op, code, source, target, layers, floatLayers, model, family), from, to))
+            available.insert(to)
+        }
+        guard available.contains(output.index) else { throw NetworkError("no operator writes the output tensor \(output.index)") }
+        self.steps = steps
+    }
+
+    static func prepare(_ op: Operator, _ code: SupportedOperator, _ source: Tensor, _ target: Tensor,
+                        _ layers: [LayerScales], _ floatLayers: [FloatDenseLayer], _ model: Model,
+                        _ family: KernelFamily) throws -> Step {
+        switch code {
+        case .fullyConnected:
+            let position = layers.firstIndex { $0.operatorIndex == op.index }!
+            if source.type == .float32 {
+                guard position < floatLayers.count else { throw NetworkError("operator \(op.index): a float layer in a quantized model") }
+                return .floatFullyConnected(floatLayers[position])
+            }
+            return .fullyConnected(try FullyConnectedLayer(scales: layers[position], model: model, family: family))
+        case .softmax:
+            guard case .softmax(let beta) = op.options else { throw NetworkError("operator \(op.index) (SOFTMAX) has no beta") }
+            if source.type == .float32 { return .floatSoftmax(beta: beta) }
+            let (from, to) = (try AffineQuantization(tensor: source), try AffineQuantization(tensor: target))
+            return .softmax(try QuantizedSoftmax(
+                inputScale: from.scale, beta: beta, inputType: source.type, outputType: target.type,
+                outputScale: to.scale, outputZeroPoint: Int32(to.zeroPoint), family: family))
+        case .quantize:
+            let to = try AffineQuantization(tensor: target)
+            if source.type == .float32 { return .quantizeFromFloat(QuantizeFromFloat(output: to, family: family)) }
+            return .requantize(Requantize(input: try AffineQuantization(tensor: source), output: to, family: family))
+        case .dequantize:
+            return .dequantize(Dequantize(input: try AffineQuantization(tensor: source)))
+        case .reshape:
+            return .reshape
+        }
+    }
+
+    /// Runs one image through every operator.
+    public func run(_ values: TensorValues) throws -> NetworkRun {
+        guard values.count == input.elementCount else {
+            throw NetworkError("the input tensor takes \(input.elementCount ?? 0) values, not \(values.count)")
+        }
+        var tensors: [Int: TensorValues] = [input.index: values]
+        var written: [(op: Int, tensor: Int)] = []
+        var accumulators: [Int: [Int32]] = [:]
+        for (op, step, from, to) in steps {
+            let source = tensors[from]!
+            let result: TensorValues
+            switch step {
+            case .fullyConnected(let layer):
+                let output = layer(source.integers!)
+                accumulators[to] = output.accumulators
+                result = .integers(output.outputs)
+            case .floatFullyConnected(let layer): result = .floats(layer.apply(source.floats!))
+            case .softmax(let softmax): result = .integers(softmax.apply(source.integers!))
+            case .floatSoftmax(let beta): result = .floats(floatSoftmax(source.floats!, beta: beta))
+            case .quantizeFromFloat(let quantize): result = .integers(quantize(source.floats!))
+            case .requantize(let requantize): result = .integers(requantize(source.integers!))
+            case .dequantize(let dequantize): result = .floats(dequantize(source.integers!))
+            case .reshape: result = source
+            }
+            tensors[to] = result
+            written.append((op, to))
+        }
+        return NetworkRun(tensors: tensors, written: written, accumulators: accumulators, outputIndex: output.index)
+    }
+
+    /// Runs an image given as 784 pixels: pixel/255 in the input tensor's type (chapter 2).
+    public func run(pixels: [UInt8]) throws -> NetworkRun {
+        switch try inputValues(pixels: pixels, for: input) {
+        case .quantized(let codes, _): try run(.integers(codes.map { Int32($0) }))
+        case .real(let reals): try run(.floats(reals))
+        }
+    }
+}
+
+/// Everything one image produced: each tensor an operator wrote, in operator order, and each
+/// FULLY_CONNECTED layer's int32 accumulators.
+public struct NetworkRun: Sendable {
+    public let tensors: [Int: TensorValues]
+    public let written: [(op: Int, tensor: Int)]
+    /// Keyed by the layer's output tensor: Σ(q_w − Z_w)(q_in − Z_in) + bias, before chapter 6.
+    public let accumulators: [Int: [Int32]]
+    let outputIndex: Int
+
+    public var output: TensorValues { tensors[outputIndex]! }
+    /// The predicted digit: the largest output (softmax keeps the order of the logits).
+    public var prediction: Int { output.indexOfMaximum }
+}

@@ -1,3 +1,0 @@
-// Chapter 9 — Network: not written yet.
-
-enum Ch09NetworkPlaceholder {}

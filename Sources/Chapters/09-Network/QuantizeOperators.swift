@@ -1,0 +1,84 @@
+// Chapter 9 — QUANTIZE and DEQUANTIZE, the operators at the edges of a model whose input or
+// output type is not the type it computes in.
+// TFLite: tflite/kernels/quantize.cc, dequantize.cc; reference/quantize.h (AffineQuantize),
+// reference/requantize.h, reference/dequantize.h; optimized/optimized_ops.h (AffineQuantize,
+// Requantize); XNNPACK f32-qs8-vcvt and qs8/qu8-vcvt kernels when the delegate takes them.
+
+import Ch01TFLiteFile
+import Ch02Affine
+import Ch06Requantize
+import Foundation
+
+/// QUANTIZE from float32 reals to 8-bit codes (the first operator of a float-I/O model).
+public struct QuantizeFromFloat: Sendable {
+    public let output: AffineQuantization
+    public let family: KernelFamily
+
+    // snippet.quantize-float
+    public func callAsFunction(_ reals: [Float]) -> [Int32] {
+        switch family {
+        case .reference, .micro:
+            // reference_ops::AffineQuantize: ties-away(f32(x / S)) + Z, clamped (chapter 2).
+            return reals.map { Int32(output.quantize($0)) }
+        case .optimized, .xnnpack:
+            // NEON (vcvtnq after vmulq) and XNNPACK's f32→qs8 convert both multiply by the
+            // float32 reciprocal of S and round half to even.
+            let reciprocal = 1 / output.scale
+            return reals.map { real in
+                let steps = (real * reciprocal).rounded(.toNearestOrEven)
+                let code = Double(steps) + Double(output.zeroPoint)
+                return Int32(min(max(code, Double(output.codeRange.lowerBound)), Double(output.codeRange.upperBound)))
+            }
+        }
+    }
+    // snippet.end
+}
+
+/// QUANTIZE from 8-bit codes to 8-bit codes of another (S, Z), e.g. uint8 → int8.
+public struct Requantize: Sendable {
+    public let input: AffineQuantization
+    public let output: AffineQuantization
+    public let family: KernelFamily
+    let multiplier: (multiplier: Int32, shift: Int)
+
+    public init(input: AffineQuantization, output: AffineQuantization, family: KernelFamily) {
+        (self.input, self.output, self.family) = (input, output, family)
+        multiplier = quantizeMultiplier(Double(input.scale) / Double(output.scale))
+    }
+
+    /// Same scale, zero points 128 apart: uint8 ↔ int8 is q − Z_in + Z_out, exactly (chapter 2's
+    /// +128 relation; TFLite flips the top bit).
+    var isShiftBy128: Bool {
+        input.scale == output.scale && abs(input.zeroPoint - output.zeroPoint) == 128 && input.type != output.type
+    }
+
+    public func callAsFunction(_ codes: [Int32]) -> [Int32] {
+        let (low, high) = (Int32(output.codeRange.lowerBound), Int32(output.codeRange.upperBound))
+        if isShiftBy128 { return codes.map { $0 - Int32(input.zeroPoint) + Int32(output.zeroPoint) } }
+        if family == .xnnpack && input.type == output.type {
+            // XNNPACK's convert: M = lrintf(256·S_in/S_out), y = floor(((q − Z_in)·M + 128) / 256).
+            let scale = Int64((256 * (input.scale / output.scale)).rounded(.toNearestOrEven))
+            return codes.map { code in
+                let scaled = ((Int64(code) - Int64(input.zeroPoint)) * scale + 128) >> 8
+                return Int32(min(max(scaled + Int64(output.zeroPoint), Int64(low)), Int64(high)))
+            }
+        }
+        // reference_ops::Requantize (and the scalar tail of the optimized one, which is all of
+        // it below 16 values): MultiplyByQuantizedMultiplier(q − Z_in) + Z_out, clamped.
+        let blocked = family == .optimized ? codes.count / 16 * 16 : 0
+        return codes.enumerated().map { index, code in
+            let centered = code - Int32(input.zeroPoint)
+            let scaled = index < blocked
+                ? multiplyByQuantizedMultiplierTiesUp(centered, multiplier: multiplier.multiplier, shift: multiplier.shift)
+                : multiplyByQuantizedMultiplier(centered, multiplier: multiplier.multiplier, shift: multiplier.shift)
+            return min(max(scaled + Int32(output.zeroPoint), low), high)
+        }
+    }
+}
+
+/// DEQUANTIZE: r = S·(q − Z) in float32, the same in every family (q − Z is exact in float32,
+/// so one rounding of the product is all there is).
+public struct Dequantize: Sendable {
+    public let input: AffineQuantization
+    public func callAsFunction(_ codes: [Int32]) -> [Float] { codes.map { input.dequantize(Int($0)) } }
+}
