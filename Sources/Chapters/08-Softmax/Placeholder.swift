@@ -1,3 +1,0 @@
-// Chapter 8 — Softmax: not written yet.
-
-enum Ch08SoftmaxPlaceholder {}
