@@ -1,16 +1,14 @@
 // The narration of chapter 8 (`workbook chapter 8`): the model's SOFTMAX on one digit's ten
 // logits, each step of the reference kernel's fixed point (equations 8.1–8.10), with the
 // optimized kernel's float table (8.11–8.13) beside it.
-//
-// The logits are LiteRT's own, from the BUILTIN_REF run in the model's fixture: computing them
-// from the pixels takes the whole FULLY_CONNECTED stack, which chapter 9 owns. Chapter 9
-// should replace `fixtureLogits` with its own forward pass.
+// The logits come from running the digit through the model's FULLY_CONNECTED layers
+// (chapter 9), which the fixtures prove equal to LiteRT's own.
 
 import Ch01TFLiteFile
 import Ch06Requantize
 import Ch08Softmax
+import Ch09Network
 import Foundation
-import ReferenceFixtures
 
 func narrateChapter8(_ context: NarrationContext) throws -> String {
     let layer: SoftmaxLayer, reference: FixedPointSoftmax, optimized: FloatTableSoftmax
@@ -19,7 +17,7 @@ func narrateChapter8(_ context: NarrationContext) throws -> String {
         reference = try QuantizedSoftmax(layer: layer, family: .reference).fixedPoint!
         optimized = try QuantizedSoftmax(layer: layer, family: .optimized).floatTable!
     } catch { throw CommandFailure("\(context.modelPath): \(error)") }
-    let logits = try fixtureLogits(context, tensor: layer.input.index)
+    let logits = try networkLogits(context, tensor: layer.input.index)
     let inputScale = layer.input.quantization!.scales[0]  // QuantizedSoftmax checked it exists
     let zero = Int32(layer.output.type.integerRange!.lowerBound)
     let scaling = reference.scaling
@@ -62,17 +60,14 @@ func narrateChapter8(_ context: NarrationContext) throws -> String {
 
 /// The logits LiteRT's reference kernels computed for the narrated digit, found in the model's
 /// fixture by the digit's pixels (every fixture holds the same 64 digits).
-private func fixtureLogits(_ context: NarrationContext, tensor: Int) throws -> [Int32] {
-    let fixture: ReferenceFixture
-    do { fixture = try RepositoryFiles.fixture(for: context.modelPath) } catch {
-        throw CommandFailure("\(context.modelPath): chapter 8 reads the logits from the model's fixture, and \(error)")
+/// The logits of the digit: the model run up to its SOFTMAX's input, with TFLite's reference
+/// kernels (chapter 9).
+private func networkLogits(_ context: NarrationContext, tensor: Int) throws -> [Int32] {
+    let run = try Network(model: context.model, family: .reference).run(pixels: context.pixels)
+    guard let logits = run.tensors[tensor]?.integers else {
+        throw CommandFailure("\(context.modelPath): tensor \(tensor) holds no integer logits")
     }
-    let pixels = fixture.pixels.bytes
-    guard let image = fixture.images.indices.first(where: { Array(pixels[($0 * 784)..<(($0 + 1) * 784)]) == context.pixels }),
-          let logits = fixture.run("BUILTIN_REF")?.outputs?.first(where: { $0.index == tensor })?.integers(image: image) else {
-        throw CommandFailure("\(context.modelPath): the fixture has no BUILTIN_REF logits (tensor \(tensor)) for \(context.digitSource)")
-    }
-    return logits.map { Int32($0) }
+    return logits
 }
 
 /// " − 128" or " + 0": a zero point written as a term of a sum.

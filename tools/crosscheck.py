@@ -1,0 +1,173 @@
+"""The workbook's central claim, checked: every tensor that every operator writes, for every
+MNIST test image, is the same in the Swift workbook as in TFLite itself.
+
+For each shipped quantized model and each kernel family, runs
+
+    workbook trace --model M --mnist IMAGES --kernels F --jsonl
+
+and the matching interpreter, with every intermediate tensor preserved:
+
+    reference  <->  LiteRT, op resolver BUILTIN_REF
+    optimized  <->  LiteRT, op resolver BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    xnnpack    <->  LiteRT, op resolver AUTO (the XNNPACK delegate)
+    micro      <->  TFLite Micro's Python interpreter (int8 models; it refuses uint8)
+
+then prints a table of differing elements and images with a difference. Any difference
+exits 1: it is a bug to find, not a tolerance to add.
+
+    python tools/crosscheck.py [--workbook .build/release/workbook] [--mnist-dir ../shared/mnist]
+                               [--first N] [--models M ...] [--families F ...]
+
+Needs only tools/requirements-runtime.txt (no TensorFlow).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import litert_io  # noqa: E402
+import mnist_data  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# The quantized models the workbook ships; the float model's float32 sums depend on the
+# order of additions, so it is not a bit-exact claim (chapter 3 discusses it).
+SHIPPED = [
+    "models/mnist-uint8.tflite",
+    "models/mnist-int8.tflite",
+    "models/mnist-int8-per-tensor.tflite",
+    "models/mnist-int8-float-io.tflite",
+    # Another architecture (784 → 128 → 10), so that nothing can depend on our layer sizes.
+    "models/variants/mnist-h128-uint8.tflite",
+    "models/variants/mnist-h128-int8.tflite",
+]
+FAMILIES = {
+    "reference": "BUILTIN_REF",
+    "optimized": "BUILTIN_WITHOUT_DEFAULT_DELEGATES",
+    "xnnpack": "AUTO",
+    "micro": "TFLM",
+}
+
+
+def workbook_trace(workbook, model, images_path, family, count):
+    """Runs `workbook trace` and returns {tensor name: array [count, size]}."""
+    command = [workbook, "trace", "--model", model, "--mnist", images_path,
+               "--kernels", family, "--first", str(count), "--jsonl"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
+    lines = result.stdout.splitlines()
+    if len(lines) != count:
+        raise RuntimeError(f"workbook trace wrote {len(lines)} lines for {count} images")
+    records = [json.loads(line) for line in lines]
+    names = list(records[0]["tensors"])
+    return {name: np.array([record["tensors"][name] for record in records]) for name in names}
+
+
+def interpreter_trace(model, resolver, inputs, names):
+    """Runs the interpreter image by image; returns ({tensor name: array [count, size]}, None)
+    for the tensors named (those every operator writes), or (None, why it refused the model)."""
+    path = os.path.join(REPO, model)
+    if resolver == "TFLM":
+        interpreter, reason = litert_io.open_tflm(path, preserve_all_tensors=True)
+        if interpreter is None:
+            return None, reason
+        # TFLM numbers tensors as the .tflite file does; LiteRT tells us which name is which.
+        details = litert_io.open_litert(path, "BUILTIN_REF").get_tensor_details()
+        index_of = {detail["name"]: detail["index"] for detail in details}
+
+        def run(image):
+            interpreter.set_input(image[np.newaxis, :], 0)
+            interpreter.invoke()
+            return {name: interpreter.GetTensor(index_of[name], 0)["tensor_data"].reshape(-1) for name in names}
+    else:
+        interpreter = litert_io.open_litert(path, resolver, preserve_all_tensors=True)
+        index_of = {detail["name"]: detail["index"] for detail in interpreter.get_tensor_details()}
+        input_index = interpreter.get_input_details()[0]["index"]
+
+        def run(image):
+            interpreter.set_tensor(input_index, image[np.newaxis, :])
+            interpreter.invoke()
+            return {name: interpreter.get_tensor(index_of[name]).reshape(-1) for name in names}
+
+    rows = [run(image) for image in inputs]
+    return {name: np.stack([row[name] for row in rows]) for name in names}, None
+
+
+def compare(ours, theirs):
+    """(differing elements, images with a difference, total elements, first difference)."""
+    differing, images, total, first = 0, np.zeros(len(next(iter(ours.values()))), dtype=bool), 0, None
+    for name, values in ours.items():
+        expected = theirs[name].astype(values.dtype) if values.dtype.kind == "f" else theirs[name].astype(np.int64)
+        mismatch = values != expected
+        differing += int(mismatch.sum())
+        images |= mismatch.any(axis=1)
+        total += values.size
+        if first is None and mismatch.any():
+            image, element = np.argwhere(mismatch)[0]
+            first = f"image {image}, tensor '{name}' [{element}]: workbook {values[image, element]}, TFLite {expected[image, element]}"
+    return differing, int(images.sum()), total, first
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workbook", default=os.path.join(REPO, ".build/release/workbook"))
+    parser.add_argument("--mnist-dir", default=mnist_data.SHARED_MNIST_DIR)
+    parser.add_argument("--first", type=int, default=10000)
+    parser.add_argument("--models", nargs="*", default=SHIPPED)
+    parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
+    args = parser.parse_args()
+    # LiteRT warns that preserving every tensor is for debugging: that is what we are doing.
+    warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors.*")
+
+    images_path = os.path.join(args.mnist_dir, "t10k-images-idx3-ubyte.gz")
+    pixels, _ = mnist_data.load_mnist_test(args.mnist_dir)
+    count = min(args.first, len(pixels))
+    pixels = pixels[:count]
+
+    print(f"Crosscheck: {count} MNIST test images, workbook {os.path.relpath(args.workbook, REPO)}, "
+          f"ai-edge-litert {litert_io.litert_version()}, tflite-micro {litert_io.tflm_version()}")
+    print()
+    print("| model | family | runtime | differing elements | images with a difference | elements compared | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    failures = []
+    for model in args.models:
+        input_detail = litert_io.open_litert(os.path.join(REPO, model), "BUILTIN_REF").get_input_details()[0]
+        inputs = litert_io.encode_images(pixels, input_detail)
+        for family in args.families:
+            resolver = FAMILIES[family]
+            started = time.time()
+            if resolver == "TFLM" and litert_io.open_tflm(os.path.join(REPO, model))[0] is None:
+                # TFLite Micro refuses uint8 models; the micro family must refuse them too.
+                try:
+                    workbook_trace(args.workbook, model, images_path, family, 1)
+                    failures.append(f"{model} {family}: TFLite Micro refuses this model, the workbook does not")
+                    print(f"| {model} | {family} | {resolver} | refused by TFLite Micro, NOT by the workbook | | | |")
+                except RuntimeError:
+                    print(f"| {model} | {family} | {resolver} | refused by both | | | |")
+                continue
+            ours = workbook_trace(args.workbook, model, images_path, family, count)
+            theirs, _ = interpreter_trace(model, resolver, inputs, list(ours))
+            differing, images, total, first = compare(ours, theirs)
+            print(f"| {model} | {family} | {resolver} | {differing} | {images} | {total} | {time.time() - started:.1f} |",
+                  flush=True)
+            if differing:
+                failures.append(f"{model} {family}: {first}")
+    print()
+    if failures:
+        print("Differences (each is a bug to find):")
+        for failure in failures:
+            print(f"  {failure}")
+        sys.exit(1)
+    print("Every tensor of every image is identical.")
+
+
+if __name__ == "__main__":
+    main()
