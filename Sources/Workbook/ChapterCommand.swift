@@ -12,7 +12,7 @@ struct ChapterCommand: ParsableCommand {
         commandName: "chapter",
         abstract: "Narrate a chapter on a real digit, with the model's real numbers.")
 
-    @Argument(help: "The chapter number, 1 to 9.")
+    @Argument(help: "The chapter number, 1 to 11.")
     var number: Int
 
     @OptionGroup var options: ModelOptions
@@ -21,7 +21,7 @@ struct ChapterCommand: ParsableCommand {
     var digit: Int = 0
 
     func validate() throws {
-        guard (1...9).contains(number) else { throw ValidationError("there are chapters 1 to 9 so far, not \(number)") }
+        guard (1...11).contains(number) else { throw ValidationError("there are chapters 1 to 11, not \(number)") }
         guard (0..<64).contains(digit) else { throw ValidationError("--digit takes 0 to 63") }
     }
 
@@ -37,7 +37,9 @@ struct ChapterCommand: ParsableCommand {
             case 6: narrateChapter6
             case 7: narrateChapter7
             case 8: narrateChapter8
-            default: narrateChapter9
+            case 9: narrateChapter9
+            case 10: narrateChapter10
+            default: narrateChapter11
             }
             do { print(try narrate(context), terminator: "") } catch let failure as CommandFailure { throw failure } catch {
                 throw CommandFailure("\(context.modelPath): \(error)")

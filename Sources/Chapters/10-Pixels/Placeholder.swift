@@ -1,0 +1,3 @@
+// Chapter 10 — Pixels: not written yet.
+
+enum Ch10PixelsPlaceholder {}

@@ -1,0 +1,3 @@
+// Chapter 11 — Hardware: not written yet.
+
+enum Ch11HardwarePlaceholder {}
