@@ -97,7 +97,7 @@ public struct EncodedData: Decodable, Sendable {
         bytes = [UInt8](data)
     }
 
-    func integers(dtype: String) -> [Int]? {
+    public func integers(dtype: String) -> [Int]? {
         switch dtype {
         case "int8": return bytes.map { Int(Int8(bitPattern: $0)) }
         case "uint8": return bytes.map { Int($0) }
