@@ -1,0 +1,159 @@
+"""Running the workbook's .tflite models: LiteRT and TFLite Micro.
+
+Shared by convert.py (summaries), reference.py (fixtures) and accuracy.py,
+so every tool feeds the network exactly the same input values.
+Needs only the runtime packages (ai-edge-litert, tflite-micro, numpy), never
+TensorFlow.
+"""
+
+import contextlib
+import importlib.metadata
+import os
+import tempfile
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+# The three kernel sets LiteRT's Python interpreter can be asked for:
+#   BUILTIN_REF                       reference kernels (plain loops)
+#   BUILTIN_WITHOUT_DEFAULT_DELEGATES optimized kernels, no XNNPACK
+#   AUTO                              optimized kernels plus the XNNPACK
+#                                     delegate (what users get by default)
+RESOLVERS = ("BUILTIN_REF", "BUILTIN_WITHOUT_DEFAULT_DELEGATES", "AUTO")
+
+
+def litert_version():
+    return importlib.metadata.version("ai-edge-litert")
+
+
+def tflm_version():
+    return importlib.metadata.version("tflite-micro")
+
+
+def open_litert(model_path, resolver, preserve_all_tensors=False):
+    """A LiteRT interpreter for model_path with tensors allocated.
+
+    preserve_all_tensors keeps every intermediate tensor's memory to itself,
+    so after invoke() each operator's output can still be read.
+    """
+    interpreter = Interpreter(
+        model_path=model_path,
+        experimental_op_resolver_type=OpResolverType[resolver],
+        experimental_preserve_all_tensors=preserve_all_tensors,
+    )
+    interpreter.allocate_tensors()
+    return interpreter
+
+
+def encode_images(pixels, input_detail):
+    """The images pixel/255 expressed in the model input's type.
+
+    pixels: uint8 [N, 784]. input_detail: an entry of get_input_details().
+    A quantized input stores q = round(real / S) + Z. With S = 1/255 that is
+    the raw pixel for uint8 (Z = 0) and pixel - 128 for int8 (Z = -128); we
+    compute it from the model's own S and Z and check that it came out so.
+    """
+    dtype = np.dtype(input_detail["dtype"])
+    if dtype == np.float32:
+        return pixels.astype(np.float32) / np.float32(255.0)
+    scales = input_detail["quantization_parameters"]["scales"]
+    zero_points = input_detail["quantization_parameters"]["zero_points"]
+    if len(scales) != 1:
+        raise ValueError("expected a per-tensor quantized input")
+    scale, zero_point = float(scales[0]), int(zero_points[0])
+    q = np.round(pixels.astype(np.float64) / 255.0 / scale).astype(np.int64) + zero_point
+
+    # The workbook relies on this: uint8 input = the pixel, int8 = pixel - 128.
+    expected_zero_point = {np.dtype(np.uint8): 0, np.dtype(np.int8): -128}.get(dtype)
+    if zero_point != expected_zero_point:
+        raise ValueError(f"{dtype} input has Z={zero_point}, expected {expected_zero_point}")
+    if not np.array_equal(q, pixels.astype(np.int64) + zero_point):
+        raise ValueError(f"input scale {scale} is not 1/255: round(pixel/255/S) != pixel")
+    return q.astype(dtype)
+
+
+def predict_litert(model_path, resolver, pixels):
+    """Runs every image through the model one at a time; returns the argmax
+    of each output (the predicted digit)."""
+    interpreter = open_litert(model_path, resolver)
+    input_detail = interpreter.get_input_details()[0]
+    output_index = interpreter.get_output_details()[0]["index"]
+    inputs = encode_images(pixels, input_detail)
+    predictions = np.empty(len(inputs), dtype=np.int64)
+    for i, image in enumerate(inputs):
+        interpreter.set_tensor(input_detail["index"], image[np.newaxis, :])
+        interpreter.invoke()
+        predictions[i] = np.argmax(interpreter.get_tensor(output_index))
+    return predictions
+
+
+# --- TFLite Micro -----------------------------------------------------------
+
+@contextlib.contextmanager
+def captured_stderr():
+    """Collects what C++ code writes to file descriptor 2.
+
+    TFLite Micro explains why it refuses a model on stderr, while the Python
+    exception only says that allocation failed.
+    """
+    captured = {"text": ""}
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured["text"] = sink.read().decode("utf-8", "replace")
+
+
+def open_tflm(model_path, preserve_all_tensors=False):
+    """Returns (interpreter, None), or (None, reason) when TFLM refuses."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    # kPreserveAllTensors lets GetTensor() read every tensor after invoke().
+    # ("intrepreter_config" is spelled so in tflite-micro itself.)
+    config = (runtime.InterpreterConfig.kPreserveAllTensors if preserve_all_tensors
+              else runtime.InterpreterConfig.kAllocationRecording)
+    with captured_stderr() as log:
+        try:
+            return runtime.Interpreter.from_file(model_path, intrepreter_config=config), None
+        except Exception as error:  # TFLM raises RuntimeError on refusal
+            failure = error
+    reason = " ".join(line.strip() for line in log["text"].splitlines() if line.strip())
+    return None, f"{type(failure).__name__}: {failure}" + (f" ({reason})" if reason else "")
+
+
+def predict_tflm(interpreter, inputs):
+    predictions = np.empty(len(inputs), dtype=np.int64)
+    for i, image in enumerate(inputs):
+        interpreter.set_input(image[np.newaxis, :], 0)
+        interpreter.invoke()
+        predictions[i] = np.argmax(interpreter.get_output(0))
+    return predictions
+
+
+# --- describing a model -----------------------------------------------------
+
+def describe(model_path, label=None):
+    """A short text listing of a model's operators and tensors."""
+    interpreter = open_litert(model_path, "BUILTIN_REF")
+    lines = [f"{label or model_path}  ({os.path.getsize(model_path)} bytes)"]
+    for op in interpreter._get_ops_details():
+        lines.append(f"  op {op['index']}: {op['op_name']:<16} inputs {list(map(int, op['inputs']))}"
+                     f" -> outputs {list(map(int, op['outputs']))}")
+    for t in interpreter.get_tensor_details():
+        q = t["quantization_parameters"]
+        scales, zero_points = q["scales"], q["zero_points"]
+        if len(scales) == 0:
+            quant = "not quantized"
+        elif len(scales) == 1:
+            quant = f"S={scales[0]:.8g} Z={zero_points[0]}"
+        else:
+            quant = (f"{len(scales)} scales (axis {q['quantized_dimension']}) "
+                     f"{scales.min():.4g}..{scales.max():.4g}, Z in {sorted(set(zero_points.tolist()))[:3]}")
+        lines.append(f"  tensor {t['index']:>2}: {np.dtype(t['dtype']).name:<7} "
+                     f"{str(list(map(int, t['shape']))):<11} {quant}  {t['name']}")
+    return "\n".join(lines)

