@@ -60,7 +60,7 @@ let package = Package(
             path: "Tests/Chapters/06-RequantizeTests"),
 
         // Chapter 7: the activation range and the output zero point.
-        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp"),
+        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp"),
         .testTarget(
             name: "Ch07ClampTests",
             dependencies: ["Ch07Clamp", "ReferenceFixtures"],

@@ -50,8 +50,9 @@ func `every probe row equals the runtime's softmax`(_ item: ProbeAndFamily) thro
     #expect(differing.isEmpty, "\(differing.count) of \(item.fixture.rows) rows differ, first \(differing.prefix(3))")
 }
 
-@Test(arguments: (try? SoftmaxProbeFixture.all()) ?? [])
-func `the other algorithm fails exactly on the mined rows`(_ probe: SoftmaxProbeFixture) throws {
+@Test(arguments: ((try? SoftmaxProbeFixture.all()) ?? []).indices)
+func `the other algorithm fails on the mined rows`(probeNumber: Int) throws {
+    let probe = try SoftmaxProbeFixture.all()[probeNumber]
     // Fixed point against the optimized kernel's outputs, float table against the reference's:
     // if the probes could not tell the algorithms apart, these would pass too.
     let reference = try #require(probe.run("BUILTIN_REF")?.outputs?.first?.integers)

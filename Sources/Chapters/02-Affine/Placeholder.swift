@@ -1,3 +1,0 @@
-// Chapter 2 — Affine: not written yet.
-
-enum Ch02AffinePlaceholder {}

@@ -1,3 +1,0 @@
-// Chapter 3 — FloatNetwork: not written yet.
-
-enum Ch03FloatNetworkPlaceholder {}

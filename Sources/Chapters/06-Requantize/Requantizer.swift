@@ -1,0 +1,125 @@
+// Chapter 6 — the requantization of one FULLY_CONNECTED layer: equation (6.3), M = S1·S2/S3,
+// formed once per output channel the way each kernel family forms it, then applied to every
+// accumulator by FamilyArithmetic.swift. S3 is the scale of the layer's *output tensor*.
+// Prose: chapters/06-requantize.md.
+//
+// Where each family forms M (the rounding of the scales matters, not just of the product):
+//   reference  double(S1)·double(S2[c]) / double(S3)                      LiteRT reference FC
+//   optimized  per channel as reference, then QuantizeMultiplier;          tflite/kernels/fully_connected.cc
+//              per tensor double(f32(S1·S2)) / double(S3) first            kernel_util.cc GetQuantizedConvolutionMultipler
+//   micro      as optimized (tflite-micro fully_connected_common.cc CalculateOpDataFullyConnected)
+//   xnnpack    f32(f32(S1·S2[c]) / S3), per channel or per tensor         XNNPACK src/operators/fully-connected-nc.c
+
+import Ch01TFLiteFile
+
+/// One output channel's multiplier, in the form its family keeps it.
+public enum ChannelMultiplier: Sendable, Equatable, CustomStringConvertible {
+    /// reference: the double S1·S2[c]/S3.
+    case double(Double)
+    /// optimized and micro: M0 and shift from QuantizeMultiplier, M ≈ M0 · 2^(shift − 31).
+    case fixedPoint(multiplier: Int32, shift: Int)
+    /// xnnpack: S1·S2[c]/S3 with every step rounded to float32.
+    case float(Float)
+
+    public var description: String {
+        switch self {
+        case .double(let value): "M = \(value) (double)"
+        case .fixedPoint(let multiplier, let shift): "M0 = \(multiplier), shift = \(shift)"
+        case .float(let value): "M = \(value) (float32)"
+        }
+    }
+
+    /// The real number this multiplier stands for, widened to Double.
+    public var value: Double {
+        switch self {
+        case .double(let value): value
+        case .fixedPoint(let multiplier, let shift): Double(multiplier) * Double(sign: .plus, exponent: shift - 31, significand: 1)
+        case .float(let value): Double(value)
+        }
+    }
+}
+
+/// Why a layer cannot be requantized.
+public struct RequantizationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// M = S1·S2/S3 for every output channel of a layer, as one family of kernels computes it.
+public struct Requantizer: Sendable {
+    public let family: KernelFamily
+    /// S1, the input tensor's scale.
+    public let inputScale: Float
+    /// S2: one per output channel, or a single one for per-tensor weights.
+    public let weightScales: [Float]
+    /// S3, the output tensor's scale.
+    public let outputScale: Float
+    /// One per weight scale, in the family's own form.
+    public let channels: [ChannelMultiplier]
+
+    public init(inputScale: Float, weightScales: [Float], outputScale: Float, family: KernelFamily) {
+        precondition(!weightScales.isEmpty, "a quantized layer has at least one weight scale")
+        (self.inputScale, self.weightScales, self.outputScale, self.family) = (inputScale, weightScales, outputScale, family)
+        let perTensor = weightScales.count == 1
+        channels = weightScales.map { weightScale in
+            Self.multiplier(inputScale, weightScale, outputScale, family: family, perTensor: perTensor)
+        }
+    }
+
+    // snippet.forming-m
+    /// Each family's M for one channel: same three float32 scales, different roundings.
+    static func multiplier(_ s1: Float, _ s2: Float, _ s3: Float, family: KernelFamily, perTensor: Bool) -> ChannelMultiplier {
+        let inDouble = Double(s1) * Double(s2) / Double(s3)
+        switch family {
+        case .reference:
+            return .double(inDouble)
+        case .optimized, .micro:
+            // Per tensor, TFLite's GetQuantizedConvolutionMultipler forms S1·S2 in float32 first.
+            let real = perTensor ? Double(s1 * s2) / Double(s3) : inDouble
+            let (multiplier, shift) = quantizeMultiplier(real)
+            return .fixedPoint(multiplier: multiplier, shift: shift)
+        case .xnnpack:
+            return .float(s1 * s2 / s3)  // Float: each operation rounded to float32
+        }
+    }
+    // snippet.end
+
+    /// The scales of a quantized FULLY_CONNECTED (chapter 1's LayerScales).
+    public init(layer: LayerScales, family: KernelFamily) throws {
+        guard let s1 = layer.inputScale, let s3 = layer.outputScale, !layer.weightScales.isEmpty else {
+            throw RequantizationError("operator \(layer.operatorIndex) is not quantized: its input, weights and output need scales")
+        }
+        self.init(inputScale: s1, weightScales: layer.weightScales, outputScale: s3, family: family)
+    }
+
+    public var isPerChannel: Bool { weightScales.count > 1 }
+
+    /// The multiplier of output channel `channel` (the only one, for per-tensor weights).
+    public func multiplier(channel: Int) -> ChannelMultiplier {
+        channels[isPerChannel ? channel : 0]
+    }
+
+    /// M = S1·S2[c]/S3 with the float32 scales widened to Double: the value every family
+    /// approximates, for display and for measuring errors.
+    public func realMultiplier(channel: Int) -> Double {
+        Double(inputScale) * Double(weightScales[isPerChannel ? channel : 0]) / Double(outputScale)
+    }
+
+    // snippet.scaled
+    /// q3 − Z3 for accumulator `accumulator` (bias included) of output channel `channel`.
+    public func scaled(_ accumulator: Int32, channel: Int) -> Int32 {
+        switch (family, multiplier(channel: channel)) {
+        case (.reference, .double(let effective)):
+            return requantizeInDouble(accumulator, by: effective)
+        case (.optimized, .fixedPoint(let multiplier, let shift)):
+            return multiplyByQuantizedMultiplierTiesUp(accumulator, multiplier: multiplier, shift: shift)
+        case (.micro, .fixedPoint(let multiplier, let shift)):
+            return multiplyByQuantizedMultiplier(accumulator, multiplier: multiplier, shift: shift)
+        case (.xnnpack, .float(let scale)):
+            return requantizeInFloat32(accumulator, by: scale)
+        case (let family, let multiplier):
+            preconditionFailure("the \(family) family never holds \(multiplier)")
+        }
+    }
+    // snippet.end
+}

@@ -1,3 +1,0 @@
-// Chapter 7 — Clamp: not written yet.
-
-enum Ch07ClampPlaceholder {}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func `placeholder until the chapter is written`() { #expect(Bool(true)) }
