@@ -106,7 +106,7 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .testTarget(name: "CLibPNGTests", dependencies: ["CLibPNG"], path: "Tests/CLibPNGTests"),
-        .target(name: "ReferenceFixtures", path: "Sources/ReferenceFixtures"),
+        .target(name: "ReferenceFixtures", dependencies: ["Ch01TFLiteFile"], path: "Sources/ReferenceFixtures"),
         .target(name: "BookMachinery", path: "Sources/BookMachinery"),
         .testTarget(name: "BookTests", dependencies: ["BookMachinery", "Workbook", "ReferenceFixtures"], path: "Tests/BookTests"),
 

@@ -47,6 +47,8 @@ public struct ReferenceFixture: Decodable, Sendable {
         public let data: EncodedData
         /// The values as integers (int8, uint8, int32), decoded once; nil for another dtype.
         public let integers: [Int]?
+        /// The values of a float32 tensor, decoded once; nil for another dtype.
+        public let floats: [Float]?
 
         enum CodingKeys: String, CodingKey { case index, name, dtype, shape, data }
 
@@ -58,9 +60,17 @@ public struct ReferenceFixture: Decodable, Sendable {
             shape = try container.decode([Int].self, forKey: .shape)
             data = try container.decode(EncodedData.self, forKey: .data)
             integers = data.integers(dtype: dtype)
+            floats = dtype == "float32" ? data.float32s : nil
         }
 
-        public var floats: [Float]? { dtype == "float32" ? data.float32s : nil }
+        /// The integer values of each image, or nil for a float tensor.
+        public var integersPerImage: [[Int]]? {
+            integers.map { all in stride(from: 0, to: all.count, by: countPerImage).map { Array(all[$0..<($0 + countPerImage)]) } }
+        }
+        /// The float32 values of each image, or nil for an integer tensor.
+        public var floatsPerImage: [[Float]]? {
+            floats.map { all in stride(from: 0, to: all.count, by: countPerImage).map { Array(all[$0..<($0 + countPerImage)]) } }
+        }
         /// Values per image: the product of the shape (its batch dimension is 1).
         public var countPerImage: Int { shape.reduce(1, *) }
         /// The values for image `image`.
@@ -83,6 +93,23 @@ public struct ReferenceFixture: Decodable, Sendable {
     }
 
     public func run(_ resolver: String) -> Run? { runs.first { $0.resolver == resolver && $0.outputs != nil } }
+}
+
+extension ReferenceFixture.Run {
+    /// The tensor `index` that this run wrote, per image.
+    public func floatsPerImage(tensor index: Int) throws -> [[Float]] {
+        guard let values = outputs?.first(where: { $0.index == index })?.floatsPerImage else {
+            throw FixtureError("the \(resolver) run has no float32 tensor \(index)")
+        }
+        return values
+    }
+
+    public func integersPerImage(tensor index: Int) throws -> [[Int]] {
+        guard let values = outputs?.first(where: { $0.index == index })?.integersPerImage else {
+            throw FixtureError("the \(resolver) run has no integer tensor \(index)")
+        }
+        return values
+    }
 }
 
 /// Base64 of little-endian bytes, as written by tools/reference.py.

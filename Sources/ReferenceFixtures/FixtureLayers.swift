@@ -1,25 +1,23 @@
-// Test support for chapter 6: each FULLY_CONNECTED of a quantized model with the int32
+// Test support for chapters 6 and 7: each FULLY_CONNECTED of a quantized model with the int32
 // accumulators of the fixture's 64 digits, computed from LiteRT's (or TFLite Micro's) own
-// input tensor of that layer. acc = Σ_k (q_w − Z_w)(q_in − Z_in) + bias, in int32.
-// Chapter 4 owns the real matmul; this small copy only feeds the proofs of chapters 6 and 7.
-// (Tests/Chapters/07-ClampTests/FixtureLayers.swift is the same helper: test targets cannot
-// share files.)
+// input tensor of that layer. acc = Σ_k (q_w − Z_w)(q_in − Z_in) + bias, in Int64 and checked.
+// Chapter 4 owns the real matmul; this deliberately independent copy is the tests' oracle, so
+// that chapters 6 and 7 are proven against TFLite's own inputs, not against chapter 4.
 
 import Ch01TFLiteFile
-import ReferenceFixtures
 
 /// One quantized FULLY_CONNECTED, its constants unpacked to Int32.
-struct FixtureLayer {
-    let scales: LayerScales
-    let inputCount: Int
-    let outputCount: Int
+public struct FixtureLayer {
+    public let scales: LayerScales
+    public let inputCount: Int
+    public let outputCount: Int
     /// [outputCount][inputCount] row-major, as stored in the .tflite buffer, minus Z2.
-    let weights: [Int32]
+    public let weights: [Int32]
     /// One per output channel; zero when the layer has no bias.
-    let bias: [Int32]
-    let inputZeroPoint: Int32
+    public let bias: [Int32]
+    public let inputZeroPoint: Int32
 
-    init(_ scales: LayerScales, in model: Model) throws {
+    public init(_ scales: LayerScales, in model: Model) throws {
         self.scales = scales
         (outputCount, inputCount) = (scales.weights.shape[0], scales.weights.shape[1])
         let bytes = Array(model.buffers[scales.weights.buffer].bytes)
@@ -41,7 +39,7 @@ struct FixtureLayer {
     }
 
     /// The accumulators of every output channel for one image's input values.
-    func accumulators(_ input: ArraySlice<Int>) -> [Int32] {
+    public func accumulators(_ input: ArraySlice<Int>) -> [Int32] {
         precondition(input.count == inputCount, "the layer reads \(inputCount) values, got \(input.count)")
         let centred = input.map { Int64($0) - Int64(inputZeroPoint) }
         // A plain indexed loop: the tests run unoptimized, where this is ~50 times faster than zip.
@@ -67,10 +65,12 @@ struct FixtureLayer {
 
 /// Accumulators already computed, by layer and input values: the runs of a model mostly feed a
 /// layer the same input (always, for the first layer), so each is computed once.
-final class AccumulatorCache {
+public final class AccumulatorCache {
+    public init() {}
+
     private var stored: [Int: [[Int]: [Int32]]] = [:]
 
-    func accumulators(_ layer: FixtureLayer, _ input: ArraySlice<Int>) -> [Int32] {
+    public func accumulators(_ layer: FixtureLayer, _ input: ArraySlice<Int>) -> [Int32] {
         let key = Array(input)
         if let found = stored[layer.scales.operatorIndex]?[key] { return found }
         let computed = layer.accumulators(input)
@@ -80,14 +80,14 @@ final class AccumulatorCache {
 }
 
 /// A quantized model with its fixture, ready for the per-layer proofs.
-struct FixtureModel {
-    let path: String
-    let model: Model
-    let fixture: ReferenceFixture
-    let layers: [FixtureLayer]
+public struct FixtureModel {
+    public let path: String
+    public let model: Model
+    public let fixture: ReferenceFixture
+    public let layers: [FixtureLayer]
 
     /// Nil for the float model, which has nothing to requantize.
-    init?(path: String) throws {
+    public init?(path: String) throws {
         let model = try Model.load(path: RepositoryFiles.path(path))
         let scales = try model.fullyConnectedLayers()
         guard scales.allSatisfy({ $0.weights.type != .float32 }) else { return nil }
@@ -98,13 +98,13 @@ struct FixtureModel {
     }
 
     /// Every quantized model that has a fixture.
-    static func all() throws -> [FixtureModel] {
+    public static func all() throws -> [FixtureModel] {
         try RepositoryFiles.modelsWithFixtures.compactMap { try FixtureModel(path: $0) }
     }
 
     /// What `run` holds for tensor `index` on `image`: the fixture's input if the tensor is the
     /// model input, otherwise the value an operator of that same run wrote.
-    func values(of index: Int, in run: ReferenceFixture.Run, image: Int) throws -> ArraySlice<Int> {
+    public func values(of index: Int, in run: ReferenceFixture.Run, image: Int) throws -> ArraySlice<Int> {
         if index == fixture.input.index, let values = fixture.input.integers(image: image) { return values }
         guard let tensor = run.outputs?.first(where: { $0.index == index }), let values = tensor.integers(image: image) else {
             throw FixtureError("\(path): the \(run.resolver) run has no integer values for tensor \(index)")
@@ -112,5 +112,5 @@ struct FixtureModel {
         return values
     }
 
-    var imageCount: Int { fixture.images.count }
+    public var imageCount: Int { fixture.images.count }
 }
