@@ -1,3 +1,0 @@
-// Chapter 10 — Pixels: not written yet.
-
-enum Ch10PixelsPlaceholder {}

@@ -1,3 +1,0 @@
-// Chapter 11 — Hardware: not written yet.
-
-enum Ch11HardwarePlaceholder {}
