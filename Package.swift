@@ -3,8 +3,8 @@
 // tests. Chapter N imports only earlier chapters, so the compiler enforces the reading order.
 import PackageDescription
 
-/// The inner loops of the network (chapters 3, 4 and 9) run over thousands of digits in the
-/// tests, which `swift test` builds for debugging; optimize just those modules even then.
+/// The chapters' arithmetic runs over thousands of digits in the tests and in the book's console
+/// blocks, which `swift test` builds for debugging; optimize the modules that compute even then.
 let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
@@ -25,7 +25,7 @@ let package = Package(
             path: "Tests/Chapters/01-TFLiteFileTests"),
 
         // Chapter 2: affine mapping: r = S·(q − Z), quantize and dequantize.
-        .target(name: "Ch02Affine", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/02-Affine"),
+        .target(name: "Ch02Affine", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/02-Affine", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch02AffineTests",
             dependencies: ["Ch02Affine", "ReferenceFixtures"],
@@ -46,28 +46,28 @@ let package = Package(
             path: "Tests/Chapters/04-ZeroPointMatmulTests"),
 
         // Chapter 5: the int32 bias with scale S1·S2.
-        .target(name: "Ch05Bias", dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul"], path: "Sources/Chapters/05-Bias"),
+        .target(name: "Ch05Bias", dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul"], path: "Sources/Chapters/05-Bias", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch05BiasTests",
             dependencies: ["Ch05Bias", "ReferenceFixtures"],
             path: "Tests/Chapters/05-BiasTests"),
 
         // Chapter 6: requantization: M = S1·S2/S3, four ways.
-        .target(name: "Ch06Requantize", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/06-Requantize"),
+        .target(name: "Ch06Requantize", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/06-Requantize", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch06RequantizeTests",
             dependencies: ["Ch06Requantize", "ReferenceFixtures"],
             path: "Tests/Chapters/06-RequantizeTests"),
 
         // Chapter 7: the activation range and the output zero point.
-        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp"),
+        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch07ClampTests",
             dependencies: ["Ch07Clamp", "ReferenceFixtures"],
             path: "Tests/Chapters/07-ClampTests"),
 
         // Chapter 8: the quantized softmax.
-        .target(name: "Ch08Softmax", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/08-Softmax"),
+        .target(name: "Ch08Softmax", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/08-Softmax", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch08SoftmaxTests",
             dependencies: ["Ch08Softmax", "ReferenceFixtures"],
@@ -79,6 +79,13 @@ let package = Package(
             name: "Ch09NetworkTests",
             dependencies: ["Ch09Network", "ReferenceFixtures"],
             path: "Tests/Chapters/09-NetworkTests"),
+
+        // Chapter 10: from a PNG to the input tensor.
+        .target(name: "Ch10Pixels", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "CLibPNG"], path: "Sources/Chapters/10-Pixels"),
+        .testTarget(
+            name: "Ch10PixelsTests",
+            dependencies: ["Ch10Pixels", "ReferenceFixtures"],
+            path: "Tests/Chapters/10-PixelsTests"),
 
         // Support, not chapters: libpng for pictures, the fixtures TFLite dumped for the
         // tests, and the machinery that keeps the prose in chapters/ in step with the code.
@@ -98,7 +105,7 @@ let package = Package(
             name: "Workbook",
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
-                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network",
+                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels",
                 "BookMachinery", "ReferenceFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

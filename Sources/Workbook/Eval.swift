@@ -1,5 +1,7 @@
-// `workbook eval` (chapter 9): how many MNIST digits the network classifies correctly, in a
-// kernel family; with --table, every shipped model in every family.
+// `workbook eval` (chapters 9 and 10): how many MNIST digits the network classifies correctly
+// in a kernel family, which digits it confuses with which, and how often its predictions agree
+// with the float model's; with --table, every shipped model in every family; with --timing,
+// how long the network takes per image (what tools/benchmark.py reads).
 
 import ArgumentParser
 import Ch01TFLiteFile
@@ -10,7 +12,12 @@ import Foundation
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Chapter 9: accuracy on MNIST images, for a model and a kernel family.")
+        abstract: "Chapters 9 and 10: accuracy on MNIST images, the confusion matrix, and agreement with the float model.",
+        discussion: """
+            Prints the accuracy, the confusion matrix (a row per label, a column per prediction) and how many \
+            predictions equal those of the float model (models/mnist-float.tflite). A progress bar goes to \
+            stderr when stderr is a terminal.
+            """)
 
     @OptionGroup var options: ModelOptions
     @OptionGroup var kernels: KernelOptions
@@ -27,31 +34,74 @@ struct Eval: ParsableCommand {
     @Flag(help: "Every shipped model in every kernel family, as a Markdown table.")
     var table = false
 
+    @Flag(help: "Also print the microseconds per image the network takes (the model's run only, not reading or the float model).")
+    var timing = false
+
+    static let floatModel = "models/mnist-float.tflite"
+
+    func validate() throws {
+        if let first, first < 0 { throw ValidationError("--first takes a count of images, not \(first)") }
+        if table && timing { throw ValidationError("--timing measures one model in one family: leave out --table") }
+    }
+
     func run() throws {
         try failingCleanly {
             let set: LabeledImages
             do { set = try LabeledImages.read(images: images, labels: labels) } catch { throw CommandFailure("\(error)") }
             let count = min(first ?? set.count, set.count)
-            if !table {
-                let correct = try accuracy(modelPath: options.model, resolved: options.resolvedPath, family: kernels.kernels, set: set, count: count)
-                print("\(options.model), \(kernels.kernels.rawValue) kernels: \(correct) of \(count) correct (\(percent(correct, count)))")
-                return
+            if table { return try printTable(set: set, count: count) }
+
+            let network = try prepare(modelPath: options.model, resolved: options.resolvedPath, family: kernels.kernels)
+            guard network.output.elementCount == 10 else {
+                throw CommandFailure("\(options.model): its output has \(network.output.elementCount ?? 0) values; the confusion matrix needs one per digit, 10")
             }
-            print("| model | " + KernelFamily.allCases.map(\.rawValue).joined(separator: " | ") + " |")
-            print("|---|" + String(repeating: "---|", count: KernelFamily.allCases.count))
-            for name in Self.shippedModels {
-                let path = "models/\(name)"
-                let cells = try KernelFamily.allCases.map { family -> String in
-                    do {
-                        let correct = try accuracy(modelPath: path, resolved: ModelOptions.resolve(path), family: family, set: set, count: count)
-                        return percent(correct, count)
-                    } catch {
-                        // TFLite Micro has no uint8 kernels: the micro family refuses, as TFLM does.
-                        return "no kernel"
-                    }
+            let floatNetwork = try prepare(modelPath: Self.floatModel, resolved: ModelOptions.resolve(Self.floatModel), family: kernels.kernels)
+            let progress = ProgressBar(total: count, label: "\(kernels.kernels.rawValue)")
+            var confusion = ConfusionMatrix()
+            var agreeing = 0
+            var networkTime: Duration = .zero
+            let clock = ContinuousClock()
+            for image in 0..<count {
+                let pixels = set.images[image]
+                var prediction = 0
+                networkTime += try clock.measure { prediction = try predict(network, pixels, image: image) }
+                confusion.record(label: set.labels[image], prediction: prediction)
+                if try predict(floatNetwork, pixels, image: image) == prediction { agreeing += 1 }
+                progress.advance(to: image + 1)
+            }
+            progress.finish()
+            let correct = confusion.correct
+            print("\(options.model), \(kernels.kernels.rawValue) kernels: \(correct) of \(count) correct (\(percent(correct, count)))")
+            print("")
+            print(confusion.text, terminator: "")
+            print("")
+            print("agreement with the float model (\(Self.floatModel)): \(agreeing) of \(count) predictions equal (\(percent(agreeing, count)))")
+            if timing {
+                let seconds = Double(networkTime.components.seconds) + Double(networkTime.components.attoseconds) * 1e-18
+                print(String(format: "timing: %.2f µs per image (%d images, %@ kernels, the network's run only)",
+                             1e6 * seconds / Double(max(count, 1)), count, kernels.kernels.rawValue))
+            }
+        }
+    }
+
+    func printTable(set: LabeledImages, count: Int) throws {
+        print("| model | " + KernelFamily.allCases.map(\.rawValue).joined(separator: " | ") + " |")
+        print("|---|" + String(repeating: "---|", count: KernelFamily.allCases.count))
+        for name in Self.shippedModels {
+            let path = "models/\(name)"
+            let cells = try KernelFamily.allCases.map { family -> String in
+                let network: Network
+                do { network = try prepare(modelPath: path, resolved: ModelOptions.resolve(path), family: family) } catch {
+                    // TFLite Micro has no uint8 kernels: the micro family refuses, as TFLM does.
+                    return "no kernel"
                 }
-                print("| \(name) | " + cells.joined(separator: " | ") + " |")
+                var correct = 0
+                for image in 0..<count {
+                    if try predict(network, set.images[image], image: image) == set.labels[image] { correct += 1 }
+                }
+                return percent(correct, count)
             }
+            print("| \(name) | " + cells.joined(separator: " | ") + " |")
         }
     }
 
@@ -60,21 +110,37 @@ struct Eval: ParsableCommand {
         "mnist-int8-per-tensor.tflite", "mnist-int8-float-io.tflite",
     ]
 
-    func accuracy(modelPath: String, resolved: String, family: KernelFamily, set: LabeledImages, count: Int) throws -> Int {
-        let network: Network
-        do { network = try Network(model: try Model.load(path: resolved), family: family) } catch {
+    func prepare(modelPath: String, resolved: String, family: KernelFamily) throws -> Network {
+        do { return try Network(model: try Model.load(path: resolved), family: family) } catch {
             throw CommandFailure("\(modelPath): \(error)")
         }
-        var correct = 0
-        for image in 0..<count {
-            do {
-                if try network.run(pixels: set.images[image]).prediction == set.labels[image] { correct += 1 }
-            } catch { throw CommandFailure("\(images): image \(image): \(error)") }
-        }
-        return correct
+    }
+
+    func predict(_ network: Network, _ pixels: [UInt8], image: Int) throws -> Int {
+        do { return try network.run(pixels: pixels).prediction } catch { throw CommandFailure("\(images): image \(image): \(error)") }
     }
 
     func percent(_ correct: Int, _ count: Int) -> String {
         String(format: "%.2f %%", 100 * Double(correct) / Double(max(count, 1)))
+    }
+}
+
+/// Which digits the network takes for which: counts[label][prediction].
+struct ConfusionMatrix {
+    private(set) var counts = Array(repeating: Array(repeating: 0, count: 10), count: 10)
+
+    mutating func record(label: Int, prediction: Int) { counts[label][prediction] += 1 }
+
+    var correct: Int { (0..<10).reduce(0) { $0 + counts[$1][$1] } }
+
+    /// A row per label, a column per prediction; the diagonal is what the network got right.
+    var text: String {
+        let width = max(5, String(counts.joined().max() ?? 0).count + 1)
+        var out = "confusion matrix (a row per label, a column per prediction):\n"
+        out += "label" + (0..<10).map { String($0).leftPadded(to: width) }.joined() + "\n"
+        for label in 0..<10 {
+            out += "  \(label)  " + counts[label].map { String($0).leftPadded(to: width) }.joined() + "\n"
+        }
+        return out
     }
 }

@@ -1,0 +1,89 @@
+// `workbook trace IMAGE.png` as a reader runs it: the layers' scales and this picture's outputs
+// agree with LiteRT, one neuron's arithmetic ends at the code the network wrote in every family,
+// and the two forms of the command (a picture, or --mnist with --jsonl) cannot be mixed.
+
+import Foundation
+import ReferenceFixtures
+import Testing
+
+let tracedPicture = "images/digits/mnist-train-03085-label-6-240x160-off-centre.png"
+
+@Test(arguments: ["reference", "optimized", "micro", "xnnpack"])
+func `trace follows the winning neuron to the code the network wrote, with LiteRT's output ranges`(family: String) throws {
+    let result = try WorkbookBinary.run(["trace", "--kernels", family, tracedPicture])
+    #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+    let text = result.standardOutput
+    #expect(text.contains("models/mnist-int8.tflite, \(family) kernels: prediction 6\n"))
+    #expect(text.contains("neuron 6 of layer 2 (the winning class), \(family) kernels:\n"))
+    #expect(text.contains(", as the network wrote\n") && !text.contains("BUT"))
+    for chapter in [4, 5, 6, 7, 8] { #expect(text.contains("  chapter \(chapter)  "), "chapter \(chapter)") }
+    // Each layer's "outputs from A to B" is the range of LiteRT's tensor for MNIST digit 3085,
+    // which the picture gives back exactly (tensors 7, 8, 9: operators 0, 1, 2).
+    let resolver = ["reference": "BUILTIN_REF", "optimized": "BUILTIN_WITHOUT_DEFAULT_DELEGATES", "micro": "TFLM", "xnnpack": "AUTO"][family]!
+    for tensor in [7, 8, 9] {
+        let codes = try #require(fixtureCodes(tensor: tensor, row: 3085, resolver: resolver))
+        #expect(text.contains("outputs from \(codes.min()!) to \(codes.max()!), clamp"), "tensor \(tensor)")
+    }
+    // The scales as the file stores them (fixture: LiteRT's get_tensor_details).
+    let s3 = Float(int8Fixture.tensors[9].scales[0])
+    #expect(text.contains("S3 = \(s3), Z3 = \(int8Fixture.tensors[9].zeroPoints[0])   (output tensor 9)"))
+    switch family {
+    case "reference": #expect(text.contains("reference: acc·M in double = "))
+    case "optimized": #expect(text.contains("rounding shift right by ") && text.contains("ties toward +∞ (optimized)"))
+    case "micro": #expect(text.contains("RoundingDivideByPOT by ") && text.contains("(micro)"))
+    default: #expect(text.contains("xnnpack: M in float32 = "))
+    }
+}
+
+@Test func `trace --layer and --neuron choose another neuron, and out-of-range ones are usage errors`() throws {
+    let hidden = try WorkbookBinary.run(["trace", "--layer", "0", "--neuron", "17", tracedPicture])
+    #expect(hidden.status == 0)
+    #expect(hidden.standardOutput.contains("neuron 17 of layer 0, reference kernels:\n"))
+    #expect(!hidden.standardOutput.contains("chapter 8"))  // only the last layer feeds the softmax
+    let tooFar = try WorkbookBinary.run(["trace", "--layer", "0", "--neuron", "512", tracedPicture])
+    #expect(tooFar.status == 64)
+    #expect(tooFar.standardError.contains("--neuron 512: layer 0 has neurons 0 to 511"), "\(tooFar.standardError)")
+    let noLayer = try WorkbookBinary.run(["trace", "--layer", "3", tracedPicture])
+    #expect(noLayer.status == 64)
+    #expect(noLayer.standardError.contains("--layer 3: the model has FULLY_CONNECTED layers 0 to 2"))
+}
+
+@Test func `trace takes a picture or --mnist with --jsonl, never both or neither`() throws {
+    let cases: [([String], String)] = [
+        ([], "give a PNG picture to trace, or --mnist images.idx.gz --jsonl"),
+        ([tracedPicture, "--mnist", "x.idx", "--jsonl"], "give a PNG picture or --mnist, not both"),
+        (["--mnist", "x.idx"], "--mnist writes JSON lines: add --jsonl"),
+        ([tracedPicture, "--jsonl"], "--jsonl and --first go with --mnist, not with a picture"),
+        (["--mnist", "x.idx", "--jsonl", "--neuron", "3"], "--neuron and --layer go with a picture, not with --mnist"),
+    ]
+    for (arguments, message) in cases {
+        let result = try WorkbookBinary.run(["trace"] + arguments)
+        #expect(result.status == 64, "\(arguments)")
+        #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+    }
+}
+
+@Test func `trace refuses the float model, which has no integer arithmetic, and bad pictures`() throws {
+    let float = try WorkbookBinary.run(["trace", "--model", "models/mnist-float.tflite", tracedPicture])
+    #expect(float.status == 1)
+    #expect(float.standardError == "workbook: models/mnist-float.tflite: a float model has no integer arithmetic to trace; `workbook classify` runs it\n")
+    let missing = try WorkbookBinary.run(["trace", "no/such.png"])
+    #expect(missing.status == 1 && missing.standardError == "workbook: no/such.png: no such file\n")
+}
+
+@Test func `the --mnist --jsonl form is unchanged: one line per image with every written tensor`() throws {
+    // An IDX file of two fixture digits, written here (tools/crosscheck.py reads this form).
+    let pixels = Array(int8Fixture.pixels.bytes.prefix(2 * 784))
+    let idx: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28] + pixels
+    try withScratchFile(idx, named: "two.idx") { path in
+        let result = try WorkbookBinary.run(["trace", "--mnist", path, "--jsonl"])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(first["image"] as? Int == 0)
+        let tensors = try #require(first["tensors"] as? [String: [Double]])
+        #expect(tensors.count == 4)
+        #expect(tensors["StatefulPartitionedCall_1:0"]?.map { Int($0) } == fixtureCodes(tensor: 10, row: int8Fixture.images[0].row, resolver: "BUILTIN_REF"))
+    }
+}
