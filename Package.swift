@@ -87,6 +87,16 @@ let package = Package(
             dependencies: ["Ch10Pixels", "ReferenceFixtures"],
             path: "Tests/Chapters/10-PixelsTests"),
 
+        // Chapter 11: to the FPGA: the integer contract, exported, and proven in C and Verilog.
+        .target(
+            name: "Ch11Hardware",
+            dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network"],
+            path: "Sources/Chapters/11-Hardware"),
+        .testTarget(
+            name: "Ch11HardwareTests",
+            dependencies: ["Ch11Hardware", "ReferenceFixtures"],
+            path: "Tests/Chapters/11-HardwareTests"),
+
         // Support, not chapters: libpng for pictures, the fixtures TFLite dumped for the
         // tests, and the machinery that keeps the prose in chapters/ in step with the code.
         .systemLibrary(
@@ -105,7 +115,7 @@ let package = Package(
             name: "Workbook",
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
-                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels",
+                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware",
                 "BookMachinery", "ReferenceFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

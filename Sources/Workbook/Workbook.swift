@@ -7,5 +7,5 @@ struct Workbook: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",
         abstract: "How a quantized TensorFlow Lite network computes, step by step, bit for bit.",
-        subcommands: [Inspect.self, ChapterCommand.self, Naive.self, Trace.self, Eval.self, Classify.self, Render.self, BookCommand.self])
+        subcommands: [Inspect.self, ChapterCommand.self, Naive.self, Trace.self, Eval.self, Classify.self, Render.self, Export.self, BookCommand.self])
 }
