@@ -20,21 +20,12 @@ public struct FixtureLayer {
     public init(_ scales: LayerScales, in model: Model) throws {
         self.scales = scales
         (outputCount, inputCount) = (scales.weights.shape[0], scales.weights.shape[1])
-        let bytes = Array(model.buffers[scales.weights.buffer].bytes)
+        guard scales.weights.type == .int8 || scales.weights.type == .uint8 else {
+            throw FixtureError("operator \(scales.operatorIndex) has \(scales.weights.type) weights, not int8 or uint8")
+        }
         let weightZeroPoint = Int32(scales.weightZeroPoints.first ?? 0)
-        switch scales.weights.type {
-        case .int8: weights = bytes.map { Int32(Int8(bitPattern: $0)) - weightZeroPoint }
-        case .uint8: weights = bytes.map { Int32($0) - weightZeroPoint }
-        default: throw FixtureError("operator \(scales.operatorIndex) has \(scales.weights.type) weights, not int8 or uint8")
-        }
-        if let biasTensor = scales.bias {
-            let biasBytes = Array(model.buffers[biasTensor.buffer].bytes)
-            bias = stride(from: 0, to: biasBytes.count, by: 4).map { at in
-                Int32(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(biasBytes[at + $1]) << (8 * $1) })
-            }
-        } else {
-            bias = Array(repeating: 0, count: outputCount)
-        }
+        weights = try model.codes(of: scales.weights).map { $0 - weightZeroPoint }
+        bias = try scales.bias.map { try model.codes(of: $0) } ?? Array(repeating: 0, count: outputCount)
         inputZeroPoint = Int32(scales.inputZeroPoint)
     }
 

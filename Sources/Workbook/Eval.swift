@@ -9,6 +9,7 @@ import Ch03FloatNetwork
 import Ch06Requantize
 import Ch09Network
 import Foundation
+import ReferenceFixtures
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,7 +88,7 @@ struct Eval: ParsableCommand {
     func printTable(set: LabeledImages, count: Int) throws {
         print("| model | " + KernelFamily.allCases.map(\.rawValue).joined(separator: " | ") + " |")
         print("|---|" + String(repeating: "---|", count: KernelFamily.allCases.count))
-        for name in Self.shippedModels {
+        for name in RepositoryFiles.shippedModels {
             let path = "models/\(name)"
             let cells = try KernelFamily.allCases.map { family -> String in
                 let network: Network
@@ -104,11 +105,6 @@ struct Eval: ParsableCommand {
             print("| \(name) | " + cells.joined(separator: " | ") + " |")
         }
     }
-
-    static let shippedModels = [
-        "mnist-float.tflite", "mnist-uint8.tflite", "mnist-int8.tflite",
-        "mnist-int8-per-tensor.tflite", "mnist-int8-float-io.tflite",
-    ]
 
     func prepare(modelPath: String, resolved: String, family: KernelFamily) throws -> Network {
         do { return try Network(model: try Model.load(path: resolved), family: family) } catch {

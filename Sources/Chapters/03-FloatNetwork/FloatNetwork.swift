@@ -145,25 +145,15 @@ public struct FloatNetwork: Sendable {
     /// A constant tensor's real values: float32 as stored, or integer codes dequantized with
     /// the (S, Z) of their channel (`channels` slices along dimension 0).
     static func realValues(of tensor: Tensor, in model: Model, channels: Int) throws(FloatNetworkError) -> [Float] {
-        let bytes = Array(model.buffers[tensor.buffer].bytes)
-        guard let count = tensor.elementCount, count > 0, bytes.count == count * (tensor.type.byteWidth ?? 0) else {
+        guard let count = tensor.elementCount, count > 0 else {
             throw FloatNetworkError("tensor \(tensor.index) '\(tensor.name)' has no constant data of its shape \(tensor.shape)")
         }
-        if tensor.type == .float32 {
-            return stride(from: 0, to: bytes.count, by: 4).map { at in
-                Float(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24)
-            }
-        }
-        let codes: [Int]
-        switch tensor.type {
-        case .uint8: codes = bytes.map { Int($0) }
-        case .int8: codes = bytes.map { Int(Int8(bitPattern: $0)) }
-        case .int32:
-            codes = stride(from: 0, to: bytes.count, by: 4).map { at in
-                Int(Int32(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24))
-            }
-        default:
-            throw FloatNetworkError("tensor \(tensor.index) '\(tensor.name)' is \(tensor.type); weights are float32, int8 or uint8, biases float32 or int32")
+        let codes: [Int32]
+        do {
+            if tensor.type == .float32 { return try model.floats(of: tensor) }
+            codes = try model.codes(of: tensor)  // chapter 1: int8, uint8 or int32, as stored
+        } catch {
+            throw FloatNetworkError("\(error); weights are float32, int8 or uint8, biases float32 or int32")
         }
         let perChannel = tensor.quantization?.isPerChannel == true
         guard !perChannel || tensor.quantization?.quantizedDimension == 0 else {
@@ -176,7 +166,7 @@ public struct FloatNetwork: Sendable {
             throw FloatNetworkError("\(error)")
         }
         let perRow = count / channels
-        return codes.enumerated().map { index, code in mappings[perChannel ? index / perRow : 0].dequantize(code) }
+        return codes.enumerated().map { index, code in mappings[perChannel ? index / perRow : 0].dequantize(Int(code)) }
     }
 
     /// Runs the layers on real inputs, then the softmax.

@@ -195,13 +195,10 @@ extension NaivePort {
     /// The int32 codes of a bias tensor (zeros when there is none).
     static func biasCodes(of tensor: Tensor?, in model: Model, count: Int) throws(FloatNetworkError) -> [Int64] {
         guard let tensor else { return [Int64](repeating: 0, count: count) }
-        let bytes = Array(model.buffers[tensor.buffer].bytes)
-        guard tensor.type == .int32, bytes.count == 4 * count else {
+        guard tensor.type == .int32, let codes = try? model.codes(of: tensor), codes.count == count else {
             throw FloatNetworkError("the bias tensor \(tensor.index) '\(tensor.name)' is \(tensor.type) \(tensor.shape), not \(count) int32 values")
         }
-        return stride(from: 0, to: bytes.count, by: 4).map { at in
-            Int64(Int32(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24))
-        }
+        return codes.map(Int64.init)
     }
 }
 

@@ -26,14 +26,10 @@ public struct QuantizedWeights: Sendable {
         guard tensor.shape.count == 2 else {
             throw FlatBufferError("the weights tensor \(tensor.index) has shape \(tensor.shape); FULLY_CONNECTED weights are [outputs, inputs]")
         }
-        let bytes = model.buffers[tensor.buffer].bytes
-        guard !bytes.isEmpty else { throw FlatBufferError("the weights tensor \(tensor.index) has no constant data") }
-        let codes: [Int32]
-        switch tensor.type {
-        case .int8: codes = bytes.map { Int32(Int8(bitPattern: $0)) }
-        case .uint8: codes = bytes.map { Int32($0) }
-        default: throw FlatBufferError("the weights tensor \(tensor.index) is \(tensor.type); the integer kernels take int8 or uint8")
+        guard tensor.type == .int8 || tensor.type == .uint8 else {
+            throw FlatBufferError("the weights tensor \(tensor.index) is \(tensor.type); the integer kernels take int8 or uint8")
         }
+        let codes = try model.codes(of: tensor)
         let (outputs, inputs) = (tensor.shape[0], tensor.shape[1])
         let stored = (tensor.quantization?.zeroPoints ?? [0]).map { Int32(truncatingIfNeeded: $0) }
         let zeroPoints = stored.count == outputs ? stored : Array(repeating: stored.first ?? 0, count: outputs)

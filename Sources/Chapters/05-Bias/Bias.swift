@@ -18,13 +18,11 @@ public struct QuantizedBias: Sendable {
         guard tensor.type == .int32 else {
             throw FlatBufferError("the bias tensor \(tensor.index) is \(tensor.type); a quantized layer's bias is int32")
         }
-        let bytes = Array(model.buffers[tensor.buffer].bytes)
-        guard bytes.count == outputCount * 4 else {
-            throw FlatBufferError("the bias tensor \(tensor.index) holds \(bytes.count / 4) values for \(outputCount) outputs")
+        let codes = try model.codes(of: tensor)
+        guard codes.count == outputCount else {
+            throw FlatBufferError("the bias tensor \(tensor.index) holds \(codes.count) values for \(outputCount) outputs")
         }
-        self.init(codes: stride(from: 0, to: bytes.count, by: 4).map { at in
-            Int32(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * $1) })
-        })
+        self.init(codes: codes)
     }
 
     // snippet.add-bias

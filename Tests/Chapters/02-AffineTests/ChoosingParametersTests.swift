@@ -7,18 +7,10 @@ import ReferenceFixtures
 import Testing
 @testable import Ch02Affine
 
-/// A float32 constant tensor's values, little-endian in its buffer.
-func floatValues(_ tensor: Tensor, in model: Model) -> [Float] {
-    let bytes = Array(model.buffers[tensor.buffer].bytes)
-    return stride(from: 0, to: bytes.count, by: 4).map { at in
-        Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * $1) })
-    }
-}
-
 /// The three weight matrices of the float model, [outputCount][inputCount] row-major.
 func floatWeights() throws -> [(shape: [Int], values: [Float])] {
     let model = try loadModel("models/mnist-float.tflite")
-    return try model.fullyConnectedLayers().map { ($0.weights.shape, floatValues($0.weights, in: model)) }
+    return try model.fullyConnectedLayers().map { ($0.weights.shape, try model.floats(of: $0.weights)) }
 }
 
 @Test func `[0, 1] gives the input tensors of the uint8 and int8 models`() throws {
