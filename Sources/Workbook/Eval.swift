@@ -94,6 +94,8 @@ struct Eval: ParsableCommand {
                 let network: Network
                 do { network = try prepare(modelPath: path, resolved: ModelOptions.resolve(path), family: family) } catch {
                     // TFLite Micro has no uint8 kernels: the micro family refuses, as TFLM does.
+                    // Any other refusal is a failure, not a table cell.
+                    guard family == .micro else { throw error }
                     return "no kernel"
                 }
                 var correct = 0
