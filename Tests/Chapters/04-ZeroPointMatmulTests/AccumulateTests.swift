@@ -18,18 +18,15 @@ struct LayerCase {
 }
 
 func layerCases(_ path: String, resolver: String = "BUILTIN_REF") throws -> [LayerCase] {
-    let model = try Model.load(path: RepositoryFiles.path(path))
-    let fixture = try RepositoryFiles.fixture(for: path)
-    guard let run = fixture.run(resolver) else { return [] }
-    var tensors: [Int: ReferenceFixture.TensorData] = [fixture.input.index: fixture.input]
-    for output in run.outputs ?? [] { tensors[output.index] = output }
-    return try model.fullyConnectedLayers().compactMap { layer in
-        guard let data = tensors[layer.input.index], data.integers != nil else { return nil }
-        return LayerCase(
-            name: "\(path) operator \(layer.operatorIndex)",
-            weights: try QuantizedWeights(tensor: layer.weights, in: model),
-            inputZeroPoint: Int32(layer.inputZeroPoint), inputType: layer.input.type,
-            inputs: (0..<fixture.images.count).map { data.integers(image: $0)!.map { Int32($0) } })
+    guard let subject = try FixtureModel(path: path), let run = subject.fixture.run(resolver) else { return [] }
+    return try subject.layers.map { layer in
+        LayerCase(
+            name: "\(path) operator \(layer.scales.operatorIndex)",
+            weights: try QuantizedWeights(tensor: layer.scales.weights, in: subject.model),
+            inputZeroPoint: Int32(layer.scales.inputZeroPoint), inputType: layer.scales.input.type,
+            inputs: try (0..<subject.imageCount).map { image in
+                try subject.values(of: layer.scales.input.index, in: run, image: image).map { Int32($0) }
+            })
     }
 }
 

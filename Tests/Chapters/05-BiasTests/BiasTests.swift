@@ -12,22 +12,18 @@ let quantizedModels = RepositoryFiles.modelsWithFixtures.filter { !$0.contains("
 
 @Test(arguments: quantizedModels)
 func `acc plus bias, times S1·S2, is within half an output step of TFLite's output`(model path: String) throws {
-    let model = try Model.load(path: RepositoryFiles.path(path))
-    let fixture = try RepositoryFiles.fixture(for: path)
-    let run = try #require(fixture.run("BUILTIN_REF"))
-    var tensors: [Int: ReferenceFixture.TensorData] = [fixture.input.index: fixture.input]
-    for output in run.outputs ?? [] { tensors[output.index] = output }
+    let subject = try #require(try FixtureModel(path: path))
+    let (model, run) = (subject.model, try #require(subject.fixture.run("BUILTIN_REF")))
     var (checked, outside) = (0, [String]())
-    for layer in try model.fullyConnectedLayers() {
-        guard let input = tensors[layer.input.index], input.integers != nil, let output = tensors[layer.output.index] else { continue }
+    for layer in subject.layers.map(\.scales) {
         let weights = try QuantizedWeights(tensor: layer.weights, in: model)
         let bias = try QuantizedBias(tensor: layer.bias, in: model, outputCount: weights.outputCount)
         let s1 = Double(layer.inputScale!), s3 = Double(layer.outputScale!)
         let range = layer.output.type.integerRange!
-        for image in 0..<fixture.images.count {
-            let acc = bias.added(to: accumulate(weights, input: input.integers(image: image)!.map { Int32($0) },
-                                                inputZeroPoint: Int32(layer.inputZeroPoint)))
-            let codes = Array(output.integers(image: image)!)
+        for image in 0..<subject.imageCount {
+            let input = try subject.values(of: layer.input.index, in: run, image: image)
+            let acc = bias.added(to: accumulate(weights, input: input.map { Int32($0) }, inputZeroPoint: Int32(layer.inputZeroPoint)))
+            let codes = Array(try subject.values(of: layer.output.index, in: run, image: image))
             for channel in 0..<weights.outputCount {
                 let s2 = Double(layer.weightScales.count == 1 ? layer.weightScales[0] : layer.weightScales[channel])
                 let real = s1 * s2 * Double(acc[channel])
