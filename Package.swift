@@ -21,84 +21,86 @@ let package = Package(
         .target(name: "Ch01TFLiteFile", path: "Sources/Chapters/01-TFLiteFile"),
         .testTarget(
             name: "Ch01TFLiteFileTests",
-            dependencies: ["Ch01TFLiteFile", "ReferenceFixtures"],
+            dependencies: ["Ch01TFLiteFile", "TestSupport"],
             path: "Tests/Chapters/01-TFLiteFileTests"),
 
         // Chapter 2: affine mapping: r = S·(q − Z), quantize and dequantize.
         .target(name: "Ch02Affine", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/02-Affine", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch02AffineTests",
-            dependencies: ["Ch02Affine", "ReferenceFixtures"],
+            dependencies: ["Ch02Affine", "TestSupport"],
             path: "Tests/Chapters/02-AffineTests"),
 
         // Chapter 3: the float network, and the 10% mystery.
         .target(name: "Ch03FloatNetwork", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "CZlib"], path: "Sources/Chapters/03-FloatNetwork", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch03FloatNetworkTests",
-            dependencies: ["Ch03FloatNetwork", "ReferenceFixtures"],
+            dependencies: ["Ch03FloatNetwork", "TestSupport"],
             path: "Tests/Chapters/03-FloatNetworkTests"),
 
         // Chapter 4: the zero-point-corrected matmul in int32.
         .target(name: "Ch04ZeroPointMatmul", dependencies: ["Ch01TFLiteFile", "Ch02Affine"], path: "Sources/Chapters/04-ZeroPointMatmul", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch04ZeroPointMatmulTests",
-            dependencies: ["Ch04ZeroPointMatmul", "ReferenceFixtures"],
+            dependencies: ["Ch04ZeroPointMatmul", "TestSupport"],
             path: "Tests/Chapters/04-ZeroPointMatmulTests"),
 
         // Chapter 5: the int32 bias with scale S1·S2.
-        .target(name: "Ch05Bias", dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul"], path: "Sources/Chapters/05-Bias", swiftSettings: optimizedEvenInDebug),
+        .target(name: "Ch05Bias", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch04ZeroPointMatmul"], path: "Sources/Chapters/05-Bias", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch05BiasTests",
-            dependencies: ["Ch05Bias", "ReferenceFixtures"],
+            dependencies: ["Ch05Bias", "TestSupport"],
             path: "Tests/Chapters/05-BiasTests"),
 
         // Chapter 6: requantization: M = S1·S2/S3, four ways.
-        .target(name: "Ch06Requantize", dependencies: ["Ch01TFLiteFile"], path: "Sources/Chapters/06-Requantize", swiftSettings: optimizedEvenInDebug),
+        .target(name: "Ch06Requantize", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch04ZeroPointMatmul", "Ch05Bias"], path: "Sources/Chapters/06-Requantize", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch06RequantizeTests",
-            dependencies: ["Ch06Requantize", "ReferenceFixtures"],
+            dependencies: ["Ch06Requantize", "TestSupport"],
             path: "Tests/Chapters/06-RequantizeTests"),
 
         // Chapter 7: the activation range and the output zero point.
-        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp", swiftSettings: optimizedEvenInDebug),
+        .target(name: "Ch07Clamp", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch06Requantize"], path: "Sources/Chapters/07-Clamp", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch07ClampTests",
-            dependencies: ["Ch07Clamp", "ReferenceFixtures"],
+            dependencies: ["Ch07Clamp", "TestSupport"],
             path: "Tests/Chapters/07-ClampTests"),
 
         // Chapter 8: the quantized softmax.
-        .target(name: "Ch08Softmax", dependencies: ["Ch01TFLiteFile", "Ch06Requantize"], path: "Sources/Chapters/08-Softmax", swiftSettings: optimizedEvenInDebug),
+        .target(name: "Ch08Softmax", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch06Requantize"], path: "Sources/Chapters/08-Softmax", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch08SoftmaxTests",
-            dependencies: ["Ch08Softmax", "ReferenceFixtures"],
+            dependencies: ["Ch08Softmax", "TestSupport"],
             path: "Tests/Chapters/08-SoftmaxTests"),
 
         // Chapter 9: the whole network, every intermediate tensor.
         .target(name: "Ch09Network", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax"], path: "Sources/Chapters/09-Network", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch09NetworkTests",
-            dependencies: ["Ch09Network", "ReferenceFixtures"],
+            dependencies: ["Ch09Network", "TestSupport"],
             path: "Tests/Chapters/09-NetworkTests"),
 
         // Chapter 10: from a PNG to the input tensor.
-        .target(name: "Ch10Pixels", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "CLibPNG"], path: "Sources/Chapters/10-Pixels"),
+        .target(name: "Ch10Pixels", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch09Network", "CLibPNG"], path: "Sources/Chapters/10-Pixels"),
         .testTarget(
             name: "Ch10PixelsTests",
-            dependencies: ["Ch10Pixels", "ReferenceFixtures"],
+            dependencies: ["Ch10Pixels", "TestSupport"],
             path: "Tests/Chapters/10-PixelsTests"),
 
         // Chapter 11: to the FPGA: the integer contract, exported, and proven in C and Verilog.
         .target(
             name: "Ch11Hardware",
-            dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network"],
+            dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "JSONText"],
             path: "Sources/Chapters/11-Hardware"),
         .testTarget(
             name: "Ch11HardwareTests",
-            dependencies: ["Ch11Hardware", "ReferenceFixtures"],
+            dependencies: ["Ch11Hardware", "TestSupport"],
             path: "Tests/Chapters/11-HardwareTests"),
 
-        // Support, not chapters: libpng for pictures, the fixtures TFLite dumped for the
-        // tests, and the machinery that keeps the prose in chapters/ in step with the code.
+        // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures
+        // are (ShippedFiles, which the binary needs); the tests' oracle and helpers
+        // (TestSupport, linked into tests only); one JSON writer; and the machinery that keeps
+        // the prose in chapters/ in step with the code.
         .systemLibrary(
             name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
@@ -106,23 +108,26 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .testTarget(name: "CLibPNGTests", dependencies: ["CLibPNG"], path: "Tests/CLibPNGTests"),
-        .target(name: "ReferenceFixtures", dependencies: ["Ch01TFLiteFile"], path: "Sources/ReferenceFixtures"),
+        .target(name: "ShippedFiles", path: "Sources/ShippedFiles"),
+        .target(name: "TestSupport", dependencies: ["ShippedFiles", "Ch01TFLiteFile"], path: "Sources/TestSupport"),
+        .target(name: "JSONText", path: "Sources/JSONText"),
         .target(name: "BookMachinery", path: "Sources/BookMachinery"),
-        .testTarget(name: "BookTests", dependencies: ["BookMachinery", "Workbook", "ReferenceFixtures"], path: "Tests/BookTests"),
+        .testTarget(name: "BookTests", dependencies: ["BookMachinery", "Workbook", "TestSupport"], path: "Tests/BookTests"),
 
-        // The `workbook` command: one file per subcommand.
+        // The `workbook` command, a thin shell: one file per subcommand; `workbook chapter N`
+        // prints chapter N's own narration.
         .executableTarget(
             name: "Workbook",
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
                 "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware",
-                "BookMachinery", "ReferenceFixtures",
+                "BookMachinery", "ShippedFiles", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Workbook"),
         .testTarget(
             name: "WorkbookTests",
-            dependencies: ["Workbook", "Ch01TFLiteFile", "ReferenceFixtures"],
+            dependencies: ["Workbook", "Ch01TFLiteFile", "TestSupport"],
             path: "Tests/WorkbookTests"),
     ]
 )

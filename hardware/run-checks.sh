@@ -27,11 +27,12 @@ for tool in gcc iverilog vvp yosys; do
 done
 [ -x "$workbook" ] || { echo "run-checks.sh: no workbook binary at $workbook (swift build, or set WORKBOOK)" >&2; exit 1; }
 
-models=(models/mnist-int8.tflite models/mnist-int8-per-tensor.tflite models/mnist-int8-float-io.tflite
-        models/mnist-uint8.tflite models/variants/mnist-h128-int8.tflite models/variants/mnist-h128-uint8.tflite)
-
-# TFLite Micro has no uint8 kernels, so the uint8 models have only the optimized contract.
-families() { case "$1" in *uint8*) echo optimized ;; *) echo micro optimized ;; esac; }
+# The quantized models of models/manifest.json, and the families each has an integer contract in,
+# the default export family first. (TFLite Micro has no uint8 kernels, so the uint8 models have
+# only the optimized contract.)
+quantized=$("$python" tools/manifest.py models --quantized)
+mapfile -t models <<< "$quantized"
+families() { "$python" tools/manifest.py contract "$1"; }
 
 echo "-- every format, every model; the formats agree"
 numpy=no

@@ -1,9 +1,10 @@
 """Accuracy of every shipped model on the 10,000 official MNIST test images.
 
-Each model in models/*.tflite (not the variants) classifies every test image
-under each LiteRT op resolver and under TFLite Micro (where TFLM accepts the
-model). Images are fed exactly as in reference.py (see litert_io.py).
-The test set is read from ../shared/mnist, checked against its SHA256SUMS.
+Each shipped model of models/manifest.json (not the variants) classifies
+every test image under each LiteRT op resolver and under TFLite Micro (where
+TFLM accepts the model). Images are fed exactly as in reference.py (see
+litert_io.py). The test set is read from ../shared/mnist, checked against its
+SHA256SUMS.
 
     python tools/accuracy.py                           # print the table
     python tools/accuracy.py --write models/README.md  # update the README
@@ -15,7 +16,6 @@ The README's table sits between the lines <!-- accuracy:begin --> and
 
 import argparse
 import difflib
-import glob
 import os
 import sys
 import time
@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import litert_io  # noqa: E402
+import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
 BEGIN, END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
@@ -86,8 +87,9 @@ def main():
     pixels, labels = mnist_data.load_mnist_test(args.mnist_dir)
 
     results = {}
-    for model_path in sorted(glob.glob(os.path.join(mnist_data.REPO_ROOT, "models", "*.tflite"))):
-        name = mnist_data.repo_relative(model_path)
+    # Sorted by path: the order of the table in models/README.md.
+    for name in sorted(manifest.models(kind="shipped")):
+        model_path = os.path.join(mnist_data.REPO_ROOT, name)
         model_started = time.monotonic()
         results[name] = measure(model_path, pixels, labels)
         print(f"{name}: {time.monotonic() - model_started:.1f} s", file=sys.stderr)

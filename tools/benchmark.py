@@ -26,14 +26,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import litert_io  # noqa: E402
+import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
-FAMILIES = {  # family → the runtime it reproduces
-    "reference": "BUILTIN_REF",
-    "optimized": "BUILTIN_WITHOUT_DEFAULT_DELEGATES",
-    "xnnpack": "AUTO",
-    "micro": "TFLM",
-}
+FAMILIES = manifest.FAMILIES  # family → the runtime it reproduces
 
 
 def workbook_microseconds(workbook, model, images, labels, family, first):
@@ -78,7 +74,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workbook", default=os.path.join(mnist_data.REPO_ROOT, ".build", "release", "workbook"),
                         help="the release build of the workbook (default: .build/release/workbook)")
-    parser.add_argument("--model", default="models/mnist-int8.tflite")
+    parser.add_argument("--model", default=manifest.DEFAULT_MODEL)
     parser.add_argument("--mnist", default=mnist_data.SHARED_MNIST_DIR, help="directory of the MNIST test set")
     parser.add_argument("--first", type=int, default=None, help="only the first N test images")
     args = parser.parse_args()

@@ -1,9 +1,9 @@
 """The workbook's central claim, checked: every tensor that every operator writes, for every
 MNIST test image, is the same in the Swift workbook as in TFLite itself.
 
-For each shipped quantized model and each kernel family, runs
+For each quantized model of models/manifest.json and each kernel family, runs
 
-    workbook trace --model M --mnist IMAGES --kernels F --jsonl
+    workbook tensors --model M --mnist IMAGES --kernels F --first N
 
 and the matching interpreter, with every intermediate tensor preserved:
 
@@ -33,45 +33,34 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import litert_io  # noqa: E402
+import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# The quantized models the workbook ships; the float model's float32 sums depend on the
-# order of additions, so it is not a bit-exact claim (chapter 3 discusses it).
-SHIPPED = [
-    "models/mnist-uint8.tflite",
-    "models/mnist-int8.tflite",
-    "models/mnist-int8-per-tensor.tflite",
-    "models/mnist-int8-float-io.tflite",
-    # Another architecture (784 → 128 → 10), so that nothing can depend on our layer sizes.
-    "models/variants/mnist-h128-uint8.tflite",
-    "models/variants/mnist-h128-int8.tflite",
-]
-FAMILIES = {
-    "reference": "BUILTIN_REF",
-    "optimized": "BUILTIN_WITHOUT_DEFAULT_DELEGATES",
-    "xnnpack": "AUTO",
-    "micro": "TFLM",
-}
+# The quantized models, shipped and variants (another architecture, so that nothing can depend
+# on our layer sizes); the float model's float32 sums depend on the order of additions, so it
+# is not a bit-exact claim (chapter 3 discusses it).
+SHIPPED = manifest.models(quantized=True)
+FAMILIES = manifest.FAMILIES
 
 
-def workbook_trace(workbook, model, images_path, family, count):
-    """Runs `workbook trace` and returns {tensor name: array [count, size]}."""
-    command = [workbook, "trace", "--model", model, "--mnist", images_path,
-               "--kernels", family, "--first", str(count), "--jsonl"]
+def workbook_tensors(workbook, model, images_path, family, count):
+    """Runs `workbook tensors` (one JSON line per image) and returns {tensor name: array [count, size]}."""
+    command = [workbook, "tensors", "--model", model, "--mnist", images_path,
+               "--kernels", family, "--first", str(count)]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
     lines = result.stdout.splitlines()
     if len(lines) != count:
-        raise RuntimeError(f"workbook trace wrote {len(lines)} lines for {count} images")
+        raise RuntimeError(f"workbook tensors wrote {len(lines)} lines for {count} images")
     records = [json.loads(line) for line in lines]
     names = list(records[0]["tensors"])
     return {name: np.array([record["tensors"][name] for record in records]) for name in names}
 
 
-def interpreter_trace(model, resolver, inputs, names):
+def interpreter_tensors(model, resolver, inputs, names):
     """Runs the interpreter image by image; returns ({tensor name: array [count, size]}, None)
     for the tensors named (those every operator writes), or (None, why it refused the model)."""
     path = os.path.join(REPO, model)
@@ -147,14 +136,14 @@ def main():
             if resolver == "TFLM" and litert_io.open_tflm(os.path.join(REPO, model))[0] is None:
                 # TFLite Micro refuses uint8 models; the micro family must refuse them too.
                 try:
-                    workbook_trace(args.workbook, model, images_path, family, 1)
+                    workbook_tensors(args.workbook, model, images_path, family, 1)
                     failures.append(f"{model} {family}: TFLite Micro refuses this model, the workbook does not")
                     print(f"| {model} | {family} | {resolver} | refused by TFLite Micro, NOT by the workbook | | | |")
                 except RuntimeError:
                     print(f"| {model} | {family} | {resolver} | refused by both | | | |")
                 continue
-            ours = workbook_trace(args.workbook, model, images_path, family, count)
-            theirs, _ = interpreter_trace(model, resolver, inputs, list(ours))
+            ours = workbook_tensors(args.workbook, model, images_path, family, count)
+            theirs, _ = interpreter_tensors(model, resolver, inputs, list(ours))
             differing, images, total, first = compare(ours, theirs)
             print(f"| {model} | {family} | {resolver} | {differing} | {images} | {total} | {time.time() - started:.1f} |",
                   flush=True)

@@ -14,12 +14,16 @@ import tempfile
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-# The three kernel sets LiteRT's Python interpreter can be asked for:
+import manifest
+
+# The three kernel sets LiteRT's Python interpreter can be asked for, one per
+# family of models/manifest.json whose runtime is LiteRT:
 #   BUILTIN_REF                       reference kernels (plain loops)
 #   BUILTIN_WITHOUT_DEFAULT_DELEGATES optimized kernels, no XNNPACK
 #   AUTO                              optimized kernels plus the XNNPACK
 #                                     delegate (what users get by default)
-RESOLVERS = ("BUILTIN_REF", "BUILTIN_WITHOUT_DEFAULT_DELEGATES", "AUTO")
+RESOLVERS = tuple(resolver for family, resolver in manifest.FAMILIES.items()
+                  if manifest.runtime_of(family) == "LiteRT")
 
 
 def litert_version():

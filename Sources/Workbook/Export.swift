@@ -1,7 +1,7 @@
 // `workbook export` (chapter 11): the integer contract of every FULLY_CONNECTED layer and golden
 // vectors, written as a C header, $readmemh .mem files, Xilinx .coe, Intel .mif, numpy .npy or
 // JSON, for hardware/c/reference.c, hardware/verilog/ and whatever the reader builds next.
-// With --widths, the accumulator widths each layer needs instead (chapter 11's table).
+// `workbook widths` (Widths.swift) prints the accumulator widths instead.
 
 import ArgumentParser
 import Ch01TFLiteFile
@@ -9,7 +9,7 @@ import Ch03FloatNetwork
 import Ch06Requantize
 import Ch11Hardware
 import Foundation
-import ReferenceFixtures
+import ShippedFiles
 
 extension ExportFormat: ExpressibleByArgument {}
 
@@ -19,96 +19,36 @@ struct Export: ParsableCommand {
         discussion: """
             Writes each FULLY_CONNECTED layer's weights and zero points, int32 bias, M0 and shift, \
             clamp bounds and output zero point, and golden vectors (input codes, every layer's int32 \
-            accumulators and output codes, the class) into --out, with a README.md on the packing. \
-            With --widths, prints the bits each layer's accumulator needs instead.
+            accumulators and output codes, the class) into --out, with a README.md on the packing.
             """)
 
     @OptionGroup var options: ModelOptions
-
-    @Option(help: ArgumentHelp(
-        "The rounding of the contract: micro (TFLite Micro) or optimized (LiteRT's builtin kernels).",
-        valueName: "family"))
-    var kernels: KernelFamily = .micro
+    @OptionGroup var contract: ContractOptions
 
     @Option(help: ArgumentHelp("c, mem, coe, mif, npy or json.", valueName: "format"))
-    var format: ExportFormat?
+    var format: ExportFormat
 
     @Option(help: ArgumentHelp("The directory to write into, created if missing.", valueName: "directory"))
-    var out: String?
+    var out: String
 
-    @Option(help: "How many golden vectors (default: the 64 fixture digits, or the first 64 images of --mnist).")
-    var vectors: Int?
-
-    @Option(help: ArgumentHelp("Take the digits from an MNIST images file in IDX format, gzipped or not.", valueName: "images.idx.gz"))
-    var mnist: String?
-
-    @Flag(help: "Print each layer's accumulator widths, worst case and seen on the digits, instead of writing files.")
-    var widths = false
-
-    static let fixtureDigits = 64
-
-    func validate() throws {
-        guard kernels == .micro || kernels == .optimized else {
-            throw ValidationError("--kernels \(kernels.rawValue) requantizes in \(kernels == .reference ? "double" : "float32"); the integer contract is micro or optimized")
-        }
-        if let vectors, vectors < 1 { throw ValidationError("--vectors takes a count of at least 1, not \(vectors)") }
-        if mnist == nil, let vectors, vectors > Self.fixtureDigits {
-            throw ValidationError("the fixture has \(Self.fixtureDigits) digits; take more from an MNIST file with --mnist")
-        }
-        if widths {
-            guard format == nil, out == nil else { throw ValidationError("--widths prints the widths and writes no files: drop --format and --out") }
-        } else {
-            guard format != nil else { throw ValidationError("missing --format: c, mem, coe, mif, npy or json") }
-            guard out != nil else { throw ValidationError("missing --out: the directory to write into") }
-        }
-    }
+    @OptionGroup var digits: DigitOptions
 
     func run() throws {
         try failingCleanly {
-            let model = try options.load()
-            let contract: NetworkContract
-            do { contract = try NetworkContract(model: model, family: kernels) } catch {
-                throw CommandFailure("\(options.model): \(error)")
-            }
-            let (images, source) = try digits()
-            if widths {
-                let measured: (survey: AccumulatorSurvey, classAgreements: Int)
-                do { measured = try AccumulatorSurvey.measure(contract, model: model, images: images) } catch {
-                    throw CommandFailure("\(options.model): \(error)")
-                }
-                print(widthReport(contract, measured.survey, classAgreements: measured.classAgreements, source: source), terminator: "")
-                return
-            }
+            let loaded = try options.load()
+            let contract = try self.contract.contract(of: loaded)
+            let (images, source) = try digits.images()
             let golden: GoldenVectors
-            do { golden = try GoldenVectors(contract: contract, model: model, images: images, source: source) } catch {
-                throw CommandFailure("\(options.model): \(error)")
+            do { golden = try GoldenVectors(contract: contract, model: loaded.model, images: images, source: source) } catch {
+                throw CommandFailure("\(loaded.name): \(error)")
             }
-            var command = "workbook export --model \(options.model) --kernels \(kernels.rawValue) --format \(format!.rawValue) --vectors \(images.count)"
-            if let mnist { command += " --mnist \(mnist)" }
-            let export = HardwareExport(contract: contract, vectors: golden, modelPath: options.model, command: command)
-            let files = export.files(format!)
-            try write(files, to: out!)
-            print("\(options.model), \(kernels.rawValue) kernels: \(contract.layers.count) layers and \(images.count) golden vectors, \(files.count) files in \(out!)")
+            var command = "workbook export --model \(loaded.name) --kernels \(contract.family.rawValue) --format \(format.rawValue) --vectors \(images.count)"
+            if let mnist = digits.mnist { command += " --mnist \(mnist)" }
+            let export = HardwareExport(contract: contract, vectors: golden, modelPath: loaded.name, command: command)
+            let files = export.files(format)
+            try write(files, to: out)
+            print("\(loaded.name), \(contract.family.rawValue) kernels: \(contract.layers.count) layers and \(images.count) golden vectors, \(files.count) files in \(out)")
         }
-    }
-
-    /// The digits to run: the fixture's (what tools/reference.py ran through TFLite), or MNIST's.
-    func digits() throws -> (images: [[UInt8]], source: String) {
-        guard let mnist else {
-            let count = vectors ?? Self.fixtureDigits
-            let fixture: ReferenceFixture
-            do { fixture = try RepositoryFiles.fixture(for: ModelOptions.defaultModel) } catch { throw CommandFailure("\(error)") }
-            let images = (0..<count).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
-            return (images, count == Self.fixtureDigits ? "the \(count) fixture digits (models/fixtures/)" : "the first \(count) fixture digits (models/fixtures/)")
-        }
-        let file: IDXFile
-        do { file = try IDXFile.read(path: mnist) } catch { throw CommandFailure("\(error)") }
-        guard file.dimensions.count == 3, file.dimensions[1] * file.dimensions[2] == 784 else {
-            throw CommandFailure("\(mnist): images of shape \(file.dimensions), not 28×28")
-        }
-        let count = min(vectors ?? Self.fixtureDigits, file.dimensions[0])
-        let images = (0..<count).map { Array(file.data[($0 * 784)..<(($0 + 1) * 784)]) }
-        return (images, "the first \(count) images of \(mnist)")
     }
 
     func write(_ files: [ExportedFile], to directory: String) throws {
@@ -126,22 +66,61 @@ struct Export: ParsableCommand {
             }
         }
     }
+}
 
-    /// Chapter 11's table: per layer the widths of the factors, the product, the accumulator
-    /// (worst case and seen) and the requantization's product.
-    func widthReport(_ contract: NetworkContract, _ survey: AccumulatorSurvey, classAgreements: Int, source: String) -> String {
-        func range<T: BinaryInteger>(_ r: ClosedRange<T>) -> String { "\(r.lowerBound)…\(r.upperBound)" }
-        var out = "\(options.model), \(kernels.rawValue) kernels, over \(source)\n"
-        for (index, width) in LayerWidths.of(contract).enumerated() {
-            out += "op \(width.operatorIndex), \(width.inputCount) inputs: q_w − Z2 in \(range(width.weightTerms)), q_in − Z1 in \(range(width.inputTerms)), products of \(width.productBits) bits\n"
-            out += "  acc, worst case:   \(range(width.worstCase)), \(width.worstCaseBits) bits (chapter 4's bound before the bias: \(width.productsBound.bits) bits)\n"
-            if let seen = survey.seen[index] {
-                out += "  acc, largest seen: \(range(seen)), \(twosComplementBits(seen)) bits\n"
-                out += "  x·M0 of (11.3): \(width.multiplyBits(accumulators: width.worstCase)) bits worst case, \(width.multiplyBits(accumulators: seen)) bits seen\n"
-            }
+/// The integer family of a contract, shared by `export` and `widths`.
+struct ContractOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The rounding of the contract: micro (TFLite Micro) or optimized (LiteRT's builtin kernels).",
+        valueName: "family"))
+    var kernels: KernelFamily = .micro
+
+    func validate() throws {
+        guard FinalRounding(family: kernels) != nil else {
+            throw ValidationError("--kernels \(kernels.rawValue) requantizes in \(kernels == .reference ? "double" : "float32"); the integer contract is micro or optimized")
         }
-        let last = contract.layers[contract.layers.count - 1].operatorIndex
-        out += "the class, argmax of op \(last)'s codes, is the network's prediction on \(classAgreements) of \(survey.imageCount) images\n"
-        return out
+    }
+
+    func contract(of loaded: LoadedModel) throws -> NetworkContract {
+        do { return try NetworkContract(model: loaded.model, family: kernels) } catch {
+            throw CommandFailure("\(loaded.name): \(error)")
+        }
+    }
+}
+
+/// Which digits to run, shared by `export` and `widths`: the fixture's, or an MNIST file's.
+struct DigitOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "How many golden vectors (default: the 64 fixture digits, or the first 64 images of --mnist).")
+    var vectors: Int?
+
+    @Option(help: ArgumentHelp("Take the digits from an MNIST images file in IDX format, gzipped or not.", valueName: "images.idx.gz"))
+    var mnist: String?
+
+    static let fixtureDigits = 64
+
+    func validate() throws {
+        if let vectors, vectors < 1 { throw ValidationError("--vectors takes a count of at least 1, not \(vectors)") }
+        if mnist == nil, let vectors, vectors > Self.fixtureDigits {
+            throw ValidationError("the fixture has \(Self.fixtureDigits) digits; take more from an MNIST file with --mnist")
+        }
+    }
+
+    /// The digits to run: the fixture's (what tools/reference.py ran through TFLite), or MNIST's.
+    func images() throws -> (images: [[UInt8]], source: String) {
+        guard let mnist else {
+            let count = vectors ?? Self.fixtureDigits
+            let fixture: ReferenceFixture
+            do { fixture = try ShippedFiles.fixture(try ShippedFiles.manifest().narrationDigits) } catch { throw CommandFailure("\(error)") }
+            let images = (0..<count).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
+            return (images, count == Self.fixtureDigits ? "the \(count) fixture digits (models/fixtures/)" : "the first \(count) fixture digits (models/fixtures/)")
+        }
+        let file: IDXFile
+        do { file = try IDXFile.read(path: mnist) } catch { throw CommandFailure("\(error)") }
+        guard file.dimensions.count == 3, file.dimensions[1] * file.dimensions[2] == 784 else {
+            throw CommandFailure("\(mnist): images of shape \(file.dimensions), not 28×28")
+        }
+        let count = min(vectors ?? Self.fixtureDigits, file.dimensions[0])
+        let images = (0..<count).map { Array(file.data[($0 * 784)..<(($0 + 1) * 784)]) }
+        return (images, "the first \(count) images of \(mnist)")
     }
 }

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Ch01TFLiteFile
 import Foundation
+import JSONText
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +17,8 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         try failingCleanly {
-            let model = try options.load()
-            let path = options.model
+            let loaded = try options.load()
+            let (model, path) = (loaded.model, loaded.name)
             do {
                 try model.requireSupportedOperators()
                 let report = try InspectReport(model: model)

@@ -1,31 +1,45 @@
-// Options shared by every subcommand that reads a model.
+// Options shared by every subcommand that reads a model, and how a named model is found.
 
 import ArgumentParser
 import Ch01TFLiteFile
 import Foundation
+import ShippedFiles
 
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The .tflite model to read.", valueName: "path"))
-    var model: String = ModelOptions.defaultModel
+    @Option(name: .long, help: ArgumentHelp("The .tflite model to read (default: the shipped int8 model, models/mnist-int8.tflite).", valueName: "path"))
+    var model: String?
 
-    static let defaultModel = "models/mnist-int8.tflite"
+    init() {}
+    init(model: String?) { self.model = model }
 
-    /// The path to open: as given, or, for the default, the shipped model in this checkout
-    /// when the command runs from another directory.
-    var resolvedPath: String { Self.resolve(model) }
+    /// The model as the reader named it (or the manifest's default), for messages.
+    var name: String { model ?? ((try? ShippedFiles.manifest().defaultModel) ?? "the default model") }
 
-    static func resolve(_ path: String) -> String {
-        guard path == defaultModel, !FileManager.default.fileExists(atPath: path) else { return path }
-        return Repository.root.appendingPathComponent(path).path
+    /// Reads and validates the model. A path that does not exist here but names a shipped
+    /// model ("models/mnist-uint8.tflite") opens the shipped one, so the book's commands work
+    /// from any directory.
+    func load() throws -> LoadedModel {
+        let file = try Self.locate(model)
+        do { return LoadedModel(model: try Model.load(path: file), name: name, file: file) } catch {
+            throw CommandFailure(error.description)
+        }
     }
 
-    func load() throws -> Model {
-        do { return try Model.load(path: resolvedPath) } catch { throw CommandFailure(error.description) }
+    /// The file to open for a model name, or nil for the default model.
+    static func locate(_ model: String?) throws -> String {
+        do {
+            guard let model else { return try ShippedFiles.path(try ShippedFiles.manifest().defaultModel) }
+            if FileManager.default.fileExists(atPath: model) { return model }
+            return (try? ShippedFiles.path(model)) ?? model
+        } catch { throw CommandFailure("\(error)") }
     }
 }
 
-/// The checkout this binary was built from (its sources sit at Sources/Workbook/).
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// A model read from a file, with the name the reader gave it.
+struct LoadedModel {
+    let model: Model
+    /// As the reader named it: what every message starts with.
+    let name: String
+    /// The file opened.
+    let file: String
 }

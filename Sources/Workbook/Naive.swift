@@ -17,13 +17,13 @@ struct Naive: ParsableCommand {
 
     func run() throws {
         try failingCleanly {
-            let model = try options.load()
+            let loaded = try options.load()
             let set: LabeledImages
             do { set = try LabeledImages.read(images: images, labels: labels) } catch { throw CommandFailure("\(error)") }
             do {
-                print(try naiveAccuracyTable(images: set.images, labels: set.labels, model: model), terminator: "")
+                print(try naiveAccuracyTable(images: set.images, labels: set.labels, model: loaded.model), terminator: "")
             } catch {
-                throw CommandFailure("\(options.model): \(error)")
+                throw CommandFailure("\(loaded.name): \(error)")
             }
         }
     }

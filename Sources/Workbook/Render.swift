@@ -70,17 +70,17 @@ struct Render: ParsableCommand {
 
         func run() throws {
             try failingCleanly {
-                let model = try options.load()
+                let loaded = try options.load()
                 let weights: QuantizedWeights
                 do {
-                    guard let first = try model.fullyConnectedLayers().first else { throw CommandFailure("\(options.model): the model has no FULLY_CONNECTED layer") }
-                    weights = try QuantizedWeights(tensor: first.weights, in: model)
+                    guard let first = try loaded.model.fullyConnectedLayers().first else { throw CommandFailure("\(loaded.name): the model has no FULLY_CONNECTED layer") }
+                    weights = try QuantizedWeights(tensor: first.weights, in: loaded.model)
                 } catch let failure as CommandFailure { throw failure } catch {
-                    throw CommandFailure("\(options.model): \(error) (the mosaic needs integer weights)")
+                    throw CommandFailure("\(loaded.name): \(error) (the mosaic needs integer weights)")
                 }
                 let side = MNISTPreprocessing.side
                 guard weights.inputCount == side * side else {
-                    throw CommandFailure("\(options.model): the first layer reads \(weights.inputCount) inputs, not a 28×28 picture")
+                    throw CommandFailure("\(loaded.name): the first layer reads \(weights.inputCount) inputs, not a 28×28 picture")
                 }
                 // q − Z2 for every weight, scaled into −127…127 by the layer's largest |q − Z2|
                 // (for int8 weights that is 127 itself: every code keeps its own colour).
@@ -98,7 +98,7 @@ struct Render: ParsableCommand {
                     }
                 }
                 try canvas.write(to: output)
-                print("wrote \(output): \(canvas.width)×\(canvas.height), the \(weights.outputCount) weight rows of \(options.model)'s first layer, largest |q − Z2| = \(largest)")
+                print("wrote \(output): \(canvas.width)×\(canvas.height), the \(weights.outputCount) weight rows of \(loaded.name)'s first layer, largest |q − Z2| = \(largest)")
             }
         }
     }
@@ -119,7 +119,8 @@ struct Render: ParsableCommand {
         func run() throws {
             try failingCleanly {
                 let picture = try readPicture(image)
-                let model = try options.load()
+                let loaded = try options.load()
+                let model = loaded.model
                 let run: NetworkRun
                 let panels: [(values: [Double], highlight: Int?)]
                 do {
@@ -134,17 +135,10 @@ struct Render: ParsableCommand {
                         case .floats(let reals): found.append((reals.map(Double.init), nil))
                         }
                     }
-                    let softmax = try model.softmaxLayer().output
-                    let probabilities: [Double]
-                    switch run.tensors[softmax.index]! {
-                    case .integers(let codes):
-                        let quantization = try AffineQuantization(tensor: softmax)
-                        probabilities = codes.map { Double(quantization.dequantize(Int($0))) }
-                    case .floats(let reals): probabilities = reals.map(Double.init)
-                    }
-                    found.append((probabilities, run.prediction))
+                    guard let probabilities = run.probabilities else { throw CommandFailure("\(loaded.name): the model has no SOFTMAX, so no probabilities to draw") }
+                    found.append((probabilities.map(Double.init), run.prediction))
                     panels = found
-                } catch { throw CommandFailure("\(options.model): \(error)") }
+                } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(loaded.name): \(error)") }
                 let (width, panelHeight, gap) = (1024, 120, 12)
                 // Colours: 0 white, 1 black bars, 2 red (below the zero point), 3 grey axis, 4 blue (the prediction).
                 var canvas = Canvas(width: width, height: panels.count * (panelHeight + gap) + gap,
@@ -165,7 +159,7 @@ struct Render: ParsableCommand {
                     canvas.fill(top: axis, left: 0, width: width, height: 1, colour: 3)
                 }
                 try canvas.write(to: output)
-                print("wrote \(output): \(canvas.width)×\(canvas.height), \(panels.count) panels for \(image) (\(options.model), \(kernels.kernels.rawValue) kernels, prediction \(run.prediction))")
+                print("wrote \(output): \(canvas.width)×\(canvas.height), \(panels.count) panels for \(image) (\(loaded.name), \(kernels.kernels.rawValue) kernels, prediction \(run.prediction))")
             }
         }
     }

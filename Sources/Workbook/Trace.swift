@@ -1,117 +1,141 @@
-// `workbook trace`: with --mnist and --jsonl (chapter 9), every tensor the network writes, for
-// every image of an MNIST IDX file, one JSON line each: what tools/crosscheck.py compares with
-// TFLite's own tensors. With a PNG picture (chapter 10), every layer's scales, multipliers and
-// accumulators, and one neuron's whole arithmetic, for a person to read (TracePicture.swift).
+// `workbook trace IMAGE.png` (chapter 10, reading chapters 2 to 9 back): a picture through the
+// network, layer by layer, with the numbers a person needs to redo the arithmetic by hand:
+// S1/Z1, S2/Z2, S3/Z3, M (as the chosen kernel family forms it), the accumulators' range; then
+// one neuron's arithmetic (chapter 9's NeuronTrace, written out by NeuronArithmetic.swift) and,
+// in the last layer, its softmax. The machine interface is `workbook tensors`.
 
 import ArgumentParser
 import Ch01TFLiteFile
-import Ch03FloatNetwork
+import Ch02Affine
+import Ch06Requantize
+import Ch08Softmax
 import Ch09Network
+import Ch10Pixels
 import Foundation
 
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Chapters 9 and 10: every intermediate value of the network, for a picture or for MNIST images.",
+        abstract: "Chapter 10: one picture through the network, every layer's scales and one neuron's whole arithmetic.",
         discussion: """
-            With a PNG picture: each layer's S1/Z1, S2/Z2, S3/Z3, M (as the kernel family forms it) and \
-            accumulator range, then one neuron's arithmetic from its first products to its clamped output, \
-            each step named by its chapter.
-
-            With --mnist and --jsonl, writes one line per image:
-            {"image": i, "tensors": {"<tensor name>": [values]}} for every tensor an operator writes,
-            named as in the .tflite file; integer codes as integers, float tensors as numbers.
+            Prints each layer's S1/Z1, S2/Z2, S3/Z3, M (as the kernel family forms it) and accumulator \
+            range, then one neuron's arithmetic from its first products to its clamped output, each step \
+            named by its chapter. For every tensor of many images, as JSON lines, see `workbook tensors`.
             """)
+
+    @Argument(help: ArgumentHelp("A PNG picture of a digit.", valueName: "image.png"))
+    var image: String
 
     @OptionGroup var options: ModelOptions
     @OptionGroup var kernels: KernelOptions
 
-    @Argument(help: ArgumentHelp("A PNG picture of a digit to trace (instead of --mnist).", valueName: "image.png"))
-    var image: String?
-
-    @Option(help: "With a picture: the neuron to follow, in the layer of --layer (default: the winning class, or the largest output).")
+    @Option(parsing: .unconditional, help: "The neuron to follow, in the layer of --layer (default: the winning class, or the largest output).")
     var neuron: Int?
 
-    @Option(help: "With a picture: which FULLY_CONNECTED layer the neuron is in, from 0 (default: the last).")
+    @Option(parsing: .unconditional, help: "Which FULLY_CONNECTED layer the neuron is in, from 0 (default: the last).")
     var layer: Int?
 
-    @Option(help: ArgumentHelp("An MNIST images file in IDX format, gzipped or not.", valueName: "images.idx.gz"))
-    var mnist: String?
-
-    @Option(help: "Trace only the first N images.")
-    var first: Int?
-
-    @Flag(help: "One JSON object per line (the only format of --mnist for now).")
-    var jsonl = false
-
     func validate() throws {
-        switch (image, mnist) {
-        case (nil, nil): throw ValidationError("give a PNG picture to trace, or --mnist images.idx.gz --jsonl")
-        case (.some, .some): throw ValidationError("give a PNG picture or --mnist, not both")
-        case (.some, nil):
-            guard !jsonl, first == nil else { throw ValidationError("--jsonl and --first go with --mnist, not with a picture") }
-        case (nil, .some):
-            guard jsonl else { throw ValidationError("--mnist writes JSON lines: add --jsonl") }
-            guard neuron == nil, layer == nil else { throw ValidationError("--neuron and --layer go with a picture, not with --mnist") }
-        }
-        if let first, first < 0 { throw ValidationError("--first takes a count of images, not \(first)") }
         if let neuron, neuron < 0 { throw ValidationError("--neuron takes a neuron's index from 0, not \(neuron)") }
         if let layer, layer < 0 { throw ValidationError("--layer takes a layer's index from 0, not \(layer)") }
+        // Whether the neuron and the layer exist depends on the model: if it reads, ask it now,
+        // so a bad index is a usage error of this command (a bad file is reported by run).
+        guard layer != nil || neuron != nil, let loaded = try? options.load(), let layers = try? loaded.model.fullyConnectedLayers(),
+              !layers.isEmpty else { return }
+        let chosenLayer = layer ?? layers.count - 1
+        guard chosenLayer < layers.count else {
+            throw ValidationError("--layer \(chosenLayer): the model has FULLY_CONNECTED layers 0 to \(layers.count - 1)")
+        }
+        let outputs = layers[chosenLayer].output.elementCount ?? 0
+        if let neuron, neuron >= outputs {
+            throw ValidationError("--neuron \(neuron): layer \(chosenLayer) has neurons 0 to \(outputs - 1)")
+        }
     }
 
     func run() throws {
-        if let image { return try tracePicture(image) }
-        try traceMNIST(mnist!)
-    }
-
-    /// Chapter 9's proof: every tensor of every image, as JSON lines.
-    func traceMNIST(_ mnist: String) throws {
         try failingCleanly {
-            let model = try options.load()
+            let picture = try readPicture(image)
+            let loaded = try options.load()
+            let family = kernels.kernels
             let network: Network
-            do { network = try Network(model: model, family: kernels.kernels) } catch {
-                throw CommandFailure("\(options.model): \(error)")
+            do { network = try Network(model: loaded.model, family: family) } catch { throw CommandFailure("\(loaded.name): \(error)") }
+            let layers = network.layers
+            guard !layers.isEmpty else {
+                throw CommandFailure("\(loaded.name): a float model has no integer arithmetic to trace; `workbook classify` runs it")
             }
-            let images: IDXFile
-            do { images = try IDXFile.read(path: mnist) } catch { throw CommandFailure("\(error)") }
-            guard images.dimensions.count == 3, images.dimensions[1] * images.dimensions[2] == network.input.elementCount else {
-                throw CommandFailure("\(mnist): images of shape \(images.dimensions) do not fit the model's input \(network.input.shape)")
+            let run: NetworkRun
+            do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(image): \(error)") }
+
+            let chosenLayer = min(layer ?? layers.count - 1, layers.count - 1)  // validate() checked it
+            let outputs = run.tensors[layers[chosenLayer].scales.output.index]!.integers!
+            let isLast = chosenLayer == layers.count - 1
+            let chosenNeuron = min(neuron ?? (isLast ? run.prediction : argmax(outputs)), outputs.count - 1)
+
+            var out = "\(image): \(picture.preparationSummary)\n"
+            out += "\(loaded.name), \(family.rawValue) kernels: prediction \(run.prediction)\n"
+            out += "input  \(tensorText(network.input)); chapter 2: q = round(pixel/255 / S) + Z; \(picture.pixels.filter { $0 > 0 }.count) of \(picture.pixels.count) pixels carry ink\n"
+            for (position, layer) in layers.enumerated() {
+                out += "\n" + layerText(layer, position: position, run: run)
             }
-            let size = images.dimensions[1] * images.dimensions[2]
-            let count = min(first ?? images.dimensions[0], images.dimensions[0])
-            let names = model.main.tensors.map { JSON.quote($0.name) }
-            let output = BufferedOutput()
-            for image in 0..<count {
-                let pixels = Array(images.data[(image * size)..<((image + 1) * size)])
-                let run: NetworkRun
-                do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
-                var line = "{\"image\": \(image), \"tensors\": {"
-                for (position, written) in run.written.enumerated() {
-                    if position > 0 { line += ", " }
-                    line += names[written.tensor] + ": ["
-                    switch run.tensors[written.tensor]! {
-                    case .integers(let values): line += values.map { String($0) }.joined(separator: ", ")
-                    case .floats(let values): line += values.map { "\($0)" }.joined(separator: ", ")
-                    }
-                    line += "]"
-                }
-                output.write(line + "}}\n")
-            }
-            output.flush()
+            let traced = layers[chosenLayer].trace(run.tensors[layers[chosenLayer].scales.input.index]!.integers!, neuron: chosenNeuron)
+            let why = neuron != nil ? "" : (isLast ? " (the winning class)" : " (the largest output)")
+            out += "\nneuron \(chosenNeuron) of layer \(chosenLayer)\(why), \(family.rawValue) kernels:\n"
+            out += traced.lines(layer: layers[chosenLayer], expectedOutput: outputs[chosenNeuron]).map { "  " + $0 + "\n" }.joined()
+            if isLast { out += softmaxText(model: loaded.model, network: network, run: run, neuron: chosenNeuron) }
+            print(out, terminator: "")
         }
     }
-}
 
-/// Collects stdout in large chunks: a trace of 10,000 images is tens of megabytes.
-final class BufferedOutput {
-    private var pending = ""
-
-    func write(_ text: String) {
-        pending += text
-        if pending.utf8.count > 1 << 20 { flush() }
+    func tensorText(_ tensor: Tensor) -> String {
+        let quantization = tensor.quantization.map { ", S = \($0.scales.first ?? 0), Z = \($0.zeroPoints.first ?? 0)" } ?? ""
+        return "tensor \(tensor.index) \(tensor.type) \(tensor.shape)\(quantization)"
     }
 
-    func flush() {
-        FileHandle.standardOutput.write(Data(pending.utf8))
-        pending = ""
+    /// One FULLY_CONNECTED layer: its scales and zero points, its multipliers, and this image's
+    /// accumulators and outputs.
+    func layerText(_ layer: FullyConnectedLayer, position: Int, run: NetworkRun) -> String {
+        let scales = layer.scales
+        let requantizer = layer.requantizer
+        var out = "layer \(position): FULLY_CONNECTED (operator \(scales.operatorIndex)), \(layer.weights.inputCount) → \(layer.weights.outputCount), \(scales.fusedActivation.rawValue)\n"
+        out += "  S1 = \(requantizer.inputScale), Z1 = \(scales.inputZeroPoint)   (input tensor \(scales.input.index))\n"
+        let weightScales = requantizer.weightScales
+        let zeroPoints = Set(layer.weights.zeroPoints)
+        let zeroPointText = zeroPoints.count == 1 ? "\(zeroPoints.first!)" : "\(zeroPoints.min()!) to \(zeroPoints.max()!)"
+        if requantizer.isPerChannel {
+            out += "  S2 = \(weightScales.min()!) to \(weightScales.max()!) (\(weightScales.count) channels), Z2 = \(zeroPointText)   (weights tensor \(scales.weights.index))\n"
+        } else {
+            out += "  S2 = \(weightScales[0]), Z2 = \(zeroPointText)   (weights tensor \(scales.weights.index), one scale)\n"
+        }
+        out += "  S3 = \(requantizer.outputScale), Z3 = \(scales.outputZeroPoint)   (output tensor \(scales.output.index))\n"
+        let channels = requantizer.isPerChannel ? Array(0..<weightScales.count) : [0]
+        let reals = channels.map { requantizer.realMultiplier(channel: $0) }
+        out += "  M = S1·S2/S3 = " + range(reals.min()!, reals.max()!) + "\n"
+        switch requantizer.channels[0] {
+        case .double: out += "  reference: M kept in double\n"
+        case .fixedPoint:
+            var (m0s, shifts): ([Int32], [Int]) = ([], [])
+            for case .fixedPoint(let m0, let shift) in requantizer.channels { m0s.append(m0); shifts.append(shift) }
+            out += "  M0 = \(range(m0s.min()!, m0s.max()!)), shift = \(range(shifts.min()!, shifts.max()!))   (M ≈ M0·2^(shift − 31))\n"
+        case .float:
+            var floats: [Float] = []
+            for case .float(let m) in requantizer.channels { floats.append(m) }
+            out += "  xnnpack: M in float32 = \(range(floats.min()!, floats.max()!))\n"
+        }
+        let accumulators = run.accumulators[scales.output.index]!
+        let outputs = run.tensors[scales.output.index]!.integers!
+        out += "  accumulators (bias included) from \(accumulators.min()!) to \(accumulators.max()!); outputs from \(outputs.min()!) to \(outputs.max()!), clamp [\(layer.clamp.minimum), \(layer.clamp.maximum)]\n"
+        return out
+    }
+
+    func range<T: Comparable>(_ low: T, _ high: T) -> String { span(low, high, separator: " to ") }
+
+    /// Chapter 8: the softmax over the last layer's outputs, seen from one neuron.
+    func softmaxText(model: Model, network: Network, run: NetworkRun, neuron: Int) -> String {
+        guard let softmax = try? model.softmaxLayer(), let algorithm = network.softmax?.algorithm,
+              let logits = run.tensors[softmax.input.index]?.integers, let codes = run.tensors[softmax.output.index]?.integers,
+              let output = try? AffineQuantization(tensor: softmax.output), let probabilities = run.probabilities else { return "" }
+        let largest = logits.max()!
+        return "  chapter 8  softmax (\(algorithm.rawValue)) of the \(logits.count) logits, largest \(largest): "
+            + "this one is \(logits[neuron] - largest) codes below it → code \(codes[neuron]) = "
+            + "S·(q − Z) = \(output.scale)·(\(codes[neuron]) \(minusTerm(output.zeroPoint))) = probability \(probabilities[neuron])\n"
     }
 }

@@ -7,5 +7,7 @@ struct Workbook: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",
         abstract: "How a quantized TensorFlow Lite network computes, step by step, bit for bit.",
-        subcommands: [Inspect.self, ChapterCommand.self, Naive.self, Trace.self, Eval.self, Classify.self, Render.self, Export.self, BookCommand.self])
+        version: "0.2.0",
+        subcommands: [Inspect.self, ChapterCommand.self, Naive.self, Tensors.self, Eval.self, Classify.self, Trace.self,
+                      Render.self, Export.self, Widths.self, BookCommand.self])
 }

@@ -1,7 +1,7 @@
 // The book test can fail: each rule, broken on purpose in a scratch repository, is reported.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import BookMachinery
 

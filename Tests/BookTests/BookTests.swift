@@ -5,7 +5,7 @@
 
 import BookMachinery
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test func `the chapters agree with the code and the binary`() throws {

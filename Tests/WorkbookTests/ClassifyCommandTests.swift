@@ -3,7 +3,7 @@
 // bad files give one line each and a non-zero exit, and the good ones are still classified.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// `classify --json ARGUMENTS`, parsed: one dictionary per file.

@@ -3,7 +3,7 @@
 // carries only results (no progress bar when stderr is not a terminal).
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// The fixture digits as an IDX images file and an IDX labels file.

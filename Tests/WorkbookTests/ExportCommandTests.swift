@@ -4,7 +4,7 @@
 // hardware/c/reference.c reproduce the golden vectors (and catch one changed value).
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// A fresh temporary directory, removed by the caller.
@@ -62,8 +62,8 @@ func `export writes every file of a format and a README that documents the packi
     #expect(network["kernels"] as? String == "micro")
 }
 
-@Test func `export --widths prints each layer's widths and the class agreement`() throws {
-    let result = try WorkbookBinary.run(["export", "--widths"])
+@Test func `widths prints each layer's widths and the class agreement`() throws {
+    let result = try WorkbookBinary.run(["widths"])
     #expect(result.status == 0, "\(result.standardError)")
     let lines = result.standardOutput.split(separator: "\n")
     #expect(lines.count == 1 + 3 * 4 + 1)
@@ -74,12 +74,14 @@ func `export writes every file of a format and a README that documents the packi
 @Test(arguments: [
     (["export", "--format", "c", "--out", "x", "--kernels", "reference"], "--kernels reference requantizes in double"),
     (["export", "--format", "c", "--out", "x", "--kernels", "xnnpack"], "--kernels xnnpack requantizes in float32"),
-    (["export", "--out", "x"], "missing --format"),
-    (["export", "--format", "c"], "missing --out"),
+    (["export", "--out", "x"], "Missing expected argument '--format <format>'"),
+    (["export", "--format", "c"], "Missing expected argument '--out <directory>'"),
     (["export", "--format", "pdf", "--out", "x"], "pdf"),
     (["export", "--format", "c", "--out", "x", "--vectors", "0"], "--vectors takes a count of at least 1"),
     (["export", "--format", "c", "--out", "x", "--vectors", "65"], "the fixture has 64 digits"),
-    (["export", "--widths", "--format", "c"], "--widths prints the widths and writes no files"),
+    (["widths", "--format", "c"], "Unknown option '--format'"),
+    (["widths", "--kernels", "xnnpack"], "--kernels xnnpack requantizes in float32"),
+    (["widths", "--vectors", "-3"], "--vectors takes a count of at least 1, not -3"),
 ])
 func `bad arguments exit with status 64 and say what is wrong`(arguments: [String], message: String) throws {
     let result = try WorkbookBinary.run(arguments)
@@ -98,7 +100,7 @@ func `bad arguments exit with status 64 and say what is wrong`(arguments: [Strin
         (["export", "--format", "c", "--out", "x", "--model", "models/mnist-uint8.tflite"],
          "workbook: models/mnist-uint8.tflite: TFLite Micro has no uint8 kernels, so the micro family has no contract for this model; export it with --kernels optimized"),
         (["export", "--format", "c", "--out", "x", "--model", "models/mnist-float.tflite"], "workbook: models/mnist-float.tflite: "),
-        (["export", "--widths", "--mnist", "/nonexistent/images.gz"], "workbook: /nonexistent/images.gz"),
+        (["widths", "--mnist", "/nonexistent/images.gz"], "workbook: /nonexistent/images.gz"),
     ]
     for (arguments, message) in cases {
         let result = try WorkbookBinary.run(arguments)

@@ -2,7 +2,7 @@
 // bad file gives one line on stderr and exit status 1.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// `inspect --json`, parsed.

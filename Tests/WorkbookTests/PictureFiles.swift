@@ -2,7 +2,7 @@
 // LiteRT's results for the fixture digits, and small files written for one test.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 
 /// images/digits/*.png, relative to the repository root, sorted.
 let shippedPictures: [String] = {

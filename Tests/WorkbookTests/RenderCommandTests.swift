@@ -2,7 +2,7 @@
 // network's input itself: classifying the figure gives back the same codes as the picture.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test func `render input draws the 28×28 input enlarged, and the figure classifies as the picture does`() throws {

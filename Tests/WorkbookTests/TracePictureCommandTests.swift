@@ -3,7 +3,7 @@
 // and the two forms of the command (a picture, or --mnist with --jsonl) cannot be mixed.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 let tracedPicture = "images/digits/mnist-train-03085-label-6-240x160-off-centre.png"
@@ -46,18 +46,21 @@ func `trace follows the winning neuron to the code the network wrote, with LiteR
     let noLayer = try WorkbookBinary.run(["trace", "--layer", "3", tracedPicture])
     #expect(noLayer.status == 64)
     #expect(noLayer.standardError.contains("--layer 3: the model has FULLY_CONNECTED layers 0 to 2"))
+    // The usage is the subcommand's, not the root's.
+    #expect(noLayer.standardError.contains("Usage: workbook trace <image.png>"), "\(noLayer.standardError)")
 }
 
-@Test func `trace takes a picture or --mnist with --jsonl, never both or neither`() throws {
+@Test func `trace takes one picture, tensors takes MNIST images, and negative numbers are read as numbers`() throws {
     let cases: [([String], String)] = [
-        ([], "give a PNG picture to trace, or --mnist images.idx.gz --jsonl"),
-        ([tracedPicture, "--mnist", "x.idx", "--jsonl"], "give a PNG picture or --mnist, not both"),
-        (["--mnist", "x.idx"], "--mnist writes JSON lines: add --jsonl"),
-        ([tracedPicture, "--jsonl"], "--jsonl and --first go with --mnist, not with a picture"),
-        (["--mnist", "x.idx", "--jsonl", "--neuron", "3"], "--neuron and --layer go with a picture, not with --mnist"),
+        (["trace"], "Missing expected argument '<image.png>'"),
+        (["trace", tracedPicture, "--mnist", "x.idx"], "Unknown option '--mnist'"),
+        (["trace", tracedPicture, "--neuron", "-1"], "--neuron takes a neuron's index from 0, not -1"),
+        (["trace", tracedPicture, "--layer", "-2"], "--layer takes a layer's index from 0, not -2"),
+        (["tensors"], "Missing expected argument '--mnist <images.idx.gz>'"),
+        (["tensors", "--mnist", "x.idx", "--first", "-5"], "--first takes a count of images, not -5"),
     ]
     for (arguments, message) in cases {
-        let result = try WorkbookBinary.run(["trace"] + arguments)
+        let result = try WorkbookBinary.run(arguments)
         #expect(result.status == 64, "\(arguments)")
         #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
     }
@@ -71,12 +74,12 @@ func `trace follows the winning neuron to the code the network wrote, with LiteR
     #expect(missing.status == 1 && missing.standardError == "workbook: no/such.png: no such file\n")
 }
 
-@Test func `the --mnist --jsonl form is unchanged: one line per image with every written tensor`() throws {
+@Test func `tensors writes one JSON line per image with every written tensor`() throws {
     // An IDX file of two fixture digits, written here (tools/crosscheck.py reads this form).
     let pixels = Array(int8Fixture.pixels.bytes.prefix(2 * 784))
     let idx: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28] + pixels
     try withScratchFile(idx, named: "two.idx") { path in
-        let result = try WorkbookBinary.run(["trace", "--mnist", path, "--jsonl"])
+        let result = try WorkbookBinary.run(["tensors", "--mnist", path])
         #expect(result.status == 0)
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.count == 2)

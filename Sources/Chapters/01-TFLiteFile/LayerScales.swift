@@ -20,9 +20,9 @@ public struct LayerScales: Sendable {
     public var outputScale: Float? { output.quantization?.scales.first }
     // snippet.end
 
-    public var inputZeroPoint: Int64 { input.quantization?.zeroPoints.first ?? 0 }
-    public var weightZeroPoints: [Int64] { weights.quantization?.zeroPoints ?? [] }
-    public var outputZeroPoint: Int64 { output.quantization?.zeroPoints.first ?? 0 }
+    public var inputZeroPoint: Int32 { input.quantization?.zeroPoints.first ?? 0 }
+    public var weightZeroPoints: [Int32] { weights.quantization?.zeroPoints ?? [] }
+    public var outputZeroPoint: Int32 { output.quantization?.zeroPoints.first ?? 0 }
 
     /// The largest relative difference between the stored bias scale and S1·S2, over the
     /// channels (nil for a float layer or a layer without bias). The converter stores

@@ -78,7 +78,9 @@ public struct Tensor: Sendable {
 /// along `quantizedDimension` (per-channel quantization).
 public struct Quantization: Sendable, Equatable {
     public var scales: [Float]
-    public var zeroPoints: [Int64]
+    /// Stored as int64 in the file; read as int32, the type every kernel computes with, and
+    /// checked to be a code of the tensor's type (Validation.swift).
+    public var zeroPoints: [Int32]
     /// The axis that has one scale per slice; 0 (output channels) for FULLY_CONNECTED weights.
     public var quantizedDimension: Int
 

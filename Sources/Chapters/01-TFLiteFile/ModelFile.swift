@@ -28,22 +28,14 @@ extension Model {
     }
 
     static func readFile(_ path: String) throws(ModelFileError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ModelFileError(file: path, reason: "no such file")
+        let bytes: [UInt8]
+        do { bytes = try UserFile.read(path, kind: "a .tflite file", maximumBytes: maximumFileSize) } catch {
+            throw ModelFileError(file: error.path, reason: error.reason)
         }
-        guard !isDirectory.boolValue else { throw ModelFileError(file: path, reason: "is a directory, not a .tflite file") }
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maximumFileSize else {
-            throw ModelFileError(file: path, reason: "is \(size) bytes; the workbook reads models up to \(maximumFileSize) bytes")
+        guard !bytes.isEmpty else { throw ModelFileError(file: path, reason: "is empty") }
+        guard bytes.count >= 8 else {
+            throw ModelFileError(file: path, reason: "is \(bytes.count) bytes, too short to be a FlatBuffer")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, reason: "cannot be read")
-        }
-        guard !data.isEmpty else { throw ModelFileError(file: path, reason: "is empty") }
-        guard data.count >= 8 else {
-            throw ModelFileError(file: path, reason: "is \(data.count) bytes, too short to be a FlatBuffer")
-        }
-        return [UInt8](data)
+        return bytes
     }
 }

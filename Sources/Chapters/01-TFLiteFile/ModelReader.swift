@@ -75,7 +75,13 @@ extension Quantization {
     /// Nil when the table holds no scale: a float tensor may carry an empty table.
     init?(table: Table, tensor: String) throws {
         scales = try table.floats(2, "\(tensor) scales")
-        zeroPoints = try table.integers(3, as: Int64.self, "\(tensor) zero points")
+        // The schema stores int64; every code type the kernels use fits in int32, so a zero
+        // point that does not is damage, refused here, where it is read.
+        let stored = try table.integers(3, as: Int64.self, "\(tensor) zero points")
+        zeroPoints = try stored.map { value in
+            guard let zeroPoint = Int32(exactly: value) else { throw FlatBufferError("\(tensor) has zero point \(value), beyond int32") }
+            return zeroPoint
+        }
         quantizedDimension = Int(try table.scalar(6, default: Int32(0), "\(tensor) quantized dimension"))
         if scales.isEmpty { return nil }
     }

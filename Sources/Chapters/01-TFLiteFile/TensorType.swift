@@ -44,13 +44,15 @@ public enum TensorType: Equatable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The integer codes a quantized tensor of this type can hold.
-    public var integerRange: ClosedRange<Int>? {
+    /// The integer codes a quantized tensor of this type can hold. Codes and zero points are
+    /// Int32 from here to the last chapter: wide enough for every code type, and the type the
+    /// kernels' arithmetic is written in.
+    public var integerRange: ClosedRange<Int32>? {
         switch self {
         case .int8: -128...127
         case .uint8: 0...255
         case .int16: -32768...32767
-        case .int32: Int(Int32.min)...Int(Int32.max)
+        case .int32: Int32.min...Int32.max
         default: nil
         }
     }

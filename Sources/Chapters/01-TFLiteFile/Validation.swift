@@ -64,6 +64,11 @@ extension Model {
         guard quantization.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw FlatBufferError("\(what) has a scale that is not a positive number")
         }
+        // Checked once, here: every later chapter adds and subtracts zero points in int32
+        // without asking again whether they are codes of the tensor's type.
+        if let codes = tensor.type.integerRange, let outside = quantization.zeroPoints.first(where: { !codes.contains($0) }) {
+            throw FlatBufferError("\(what) has zero point \(outside), which is not a \(tensor.type) code (\(codes.lowerBound)...\(codes.upperBound))")
+        }
         if quantization.isPerChannel {
             let axis = quantization.quantizedDimension
             guard tensor.shape.indices.contains(axis), tensor.shape[axis] == quantization.scales.count else {

@@ -21,18 +21,19 @@ public struct AffineQuantizationError: Error, CustomStringConvertible {
 public struct AffineQuantization: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// S: the real step between two neighbouring codes.
     public let scale: Float
-    /// Z: the code that stands for the real number 0.0, exactly.
-    public let zeroPoint: Int
+    /// Z: the code that stands for the real number 0.0, exactly. Int32, as every code from
+    /// here on: chapter 1 has checked, where it read the file, that it is a code of `type`.
+    public let zeroPoint: Int32
     /// The type the codes are stored in: uint8, int8, int16 or int32.
     public let type: TensorType
     /// The codes `quantize` may return: the type's range, or one less at the bottom for the
     /// "narrow range" of symmetric weights ([−127, 127] for int8).
-    public let codeRange: ClosedRange<Int>
+    public let codeRange: ClosedRange<Int32>
 
     /// A mapping the caller knows to be valid: S finite and positive, an integer type, Z a
     /// code of that type. For a tensor read from a file use `init(tensor:channel:)`, which
     /// checks instead of trapping.
-    public init(scale: Float, zeroPoint: Int, type: TensorType, narrowRange: Bool = false) {
+    public init(scale: Float, zeroPoint: Int32, type: TensorType, narrowRange: Bool = false) {
         precondition(scale.isFinite && scale > 0, "a scale must be a positive number, not \(scale)")
         guard let range = type.integerRange else { preconditionFailure("\(type) is not an integer type") }
         precondition(range.contains(zeroPoint), "the zero point \(zeroPoint) is not a \(type) code")
@@ -45,8 +46,8 @@ public struct AffineQuantization: Sendable, Equatable, Hashable, CustomStringCon
     // snippet.dequantize
     /// r = S·(q − Z), equation (2.1). TFLite multiplies in double and rounds once to float32;
     /// for 8-bit codes the double product is exact, so r is S·(q − Z) correctly rounded.
-    public func dequantize(_ code: Int) -> Float {
-        Float(Double(scale) * Double(code - zeroPoint))
+    public func dequantize(_ code: Int32) -> Float {
+        Float(Double(scale) * (Double(code) - Double(zeroPoint)))
     }
     // snippet.end
 
@@ -55,12 +56,12 @@ public struct AffineQuantization: Sendable, Equatable, Hashable, CustomStringCon
     /// As TFLite's AffineQuantize: r / S is a float32 division, rounded half away from zero
     /// (C's roundf), and Z is added and the result clamped in double, so that a huge r
     /// clamps to the end of the range instead of overflowing an integer.
-    public func quantize(_ real: Float) -> Int {
+    public func quantize(_ real: Float) -> Int32 {
         precondition(!real.isNaN, "NaN stands for no real number, so it has no code")
         let steps = (real / scale).rounded(.toNearestOrAwayFromZero)
         let unclamped = Double(steps) + Double(zeroPoint)
         let clamped = min(max(unclamped, Double(codeRange.lowerBound)), Double(codeRange.upperBound))
-        return Int(clamped)
+        return Int32(clamped)
     }
     // snippet.end
 
@@ -88,10 +89,10 @@ extension AffineQuantization {
         guard scale.isFinite, scale > 0 else {
             throw AffineQuantizationError("\(what) has scale \(scale); a scale must be a positive number")
         }
-        guard zeroPoint >= Int64(range.lowerBound), zeroPoint <= Int64(range.upperBound) else {
+        guard range.contains(zeroPoint) else {
             throw AffineQuantizationError("\(what) has zero point \(zeroPoint), which is not a \(tensor.type) code (\(range))")
         }
-        self.init(scale: scale, zeroPoint: Int(zeroPoint), type: tensor.type)
+        self.init(scale: scale, zeroPoint: zeroPoint, type: tensor.type)
     }
 }
 

@@ -35,7 +35,7 @@ extension AffineQuantization {
         let zeroPoint = useMinimum ? zeroFromMinimum : zeroFromMaximum
         // Step 4: nudge Z to an integer inside the codes. 0.0 is then exactly the code Z, and the
         // range moves by less than S/2.
-        let nudged = Int(min(max(zeroPoint, qmin), qmax).rounded(.toNearestOrAwayFromZero))
+        let nudged = Int32(min(max(zeroPoint, qmin), qmax).rounded(.toNearestOrAwayFromZero))
         return AffineQuantization(scale: Float(scale), zeroPoint: nudged, type: type)
     }
     // snippet.end

@@ -17,7 +17,7 @@ public func pixelReal(_ pixel: UInt8) -> Float {
 }
 
 /// The codes of an image for a quantized input tensor: q = quantize(pixel/255) for each pixel.
-public func inputCodes(pixels: [UInt8], quantization: AffineQuantization) -> [Int] {
+public func inputCodes(pixels: [UInt8], quantization: AffineQuantization) -> [Int32] {
     pixels.map { quantization.quantize(pixelReal($0)) }
 }
 // snippet.end
@@ -25,12 +25,12 @@ public func inputCodes(pixels: [UInt8], quantization: AffineQuantization) -> [In
 /// The values a model's input tensor holds for an image, in the tensor's own type.
 public enum InputValues: Sendable, Equatable {
     /// A quantized input (uint8, int8): the codes, and the mapping that gives them meaning.
-    case quantized(codes: [Int], quantization: AffineQuantization)
+    case quantized(codes: [Int32], quantization: AffineQuantization)
     /// A float32 input: pixel/255 itself.
     case real([Float])
 
     /// The codes, or nil for a float input.
-    public var codes: [Int]? {
+    public var codes: [Int32]? {
         if case .quantized(let codes, _) = self { return codes }
         return nil
     }

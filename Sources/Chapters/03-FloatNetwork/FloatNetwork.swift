@@ -83,14 +83,7 @@ public struct FloatForwardPass: Sendable {
 
     public var logits: [Float] { layerOutputs.last ?? [] }
     /// The digit with the largest probability (the first, on a tie, as numpy's argmax).
-    public var prediction: Int { indexOfMaximum(probabilities) }
-}
-
-/// The first index of the largest value: numpy's argmax.
-public func indexOfMaximum<Value: Comparable>(_ values: [Value]) -> Int {
-    var best = 0
-    for index in values.indices where values[index] > values[best] { best = index }
-    return best
+    public var prediction: Int { argmax(probabilities) }
 }
 
 /// The network of a model, in real numbers.
@@ -166,7 +159,7 @@ public struct FloatNetwork: Sendable {
             throw FloatNetworkError("\(error)")
         }
         let perRow = count / channels
-        return codes.enumerated().map { index, code in mappings[perChannel ? index / perRow : 0].dequantize(Int(code)) }
+        return codes.enumerated().map { index, code in mappings[perChannel ? index / perRow : 0].dequantize(code) }
     }
 
     /// Runs the layers on real inputs, then the softmax.

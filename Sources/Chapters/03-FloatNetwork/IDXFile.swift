@@ -7,6 +7,7 @@
 // a damaged header or a "zip bomb" can never make us allocate more than `maximumDataBytes`.
 // Prose: chapters/03-float-network.md. Python twin: tools/mnist_data.py `load_idx`.
 
+import Ch01TFLiteFile
 import CZlib
 import Foundation
 
@@ -83,11 +84,10 @@ private final class CompressedStream {
 
     init(path: String) throws(IDXError) {
         self.path = path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw IDXError(path: path, reason: "no such file")
+        // The file itself is capped at the data cap: MNIST's files compress, never grow.
+        do { _ = try UserFile.check(path, kind: "an IDX file", maximumBytes: IDXFile.maximumDataBytes + 1024) } catch {
+            throw IDXError(path: error.path, reason: error.reason)
         }
-        guard !isDirectory.boolValue else { throw IDXError(path: path, reason: "is a directory, not an IDX file") }
         guard let opened = gzopen(path, "rb") else { throw IDXError(path: path, reason: "cannot be opened") }
         file = opened
     }

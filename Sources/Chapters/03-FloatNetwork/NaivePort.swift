@@ -109,7 +109,7 @@ public struct NaivePort: Sendable {
             layers.append(Layer(
                 inputCount: inputs, outputCount: outputs, weightBytes: bytes,
                 weightCodes: bytes.map { signed ? Int64(Int8(bitPattern: $0)) : Int64($0) },
-                weightZeroPoints: zeroPoints, biasCodes: bias, inputZeroPoint: layer.inputZeroPoint,
+                weightZeroPoints: zeroPoints.map(Int64.init), biasCodes: bias, inputZeroPoint: Int64(layer.inputZeroPoint),
                 relu: layer.fusedActivation == .relu))
         }
         self.layers = layers
@@ -148,11 +148,11 @@ public struct NaivePort: Sendable {
             values = sums
         }
         // snippet.end
-        return NaiveResult(integerLogits: values, realLogits: nil, wrapped: wrapped, prediction: indexOfMaximum(values))
+        return NaiveResult(integerLogits: values, realLogits: nil, wrapped: wrapped, prediction: argmax(values))
     }
 
     /// numpy: `W1 @ x` in uint8 (or int8) wrapping, then `+ b1`, which promotes to int32.
-    func seedFirstLayer(_ layer: Layer, codes: [Int]) -> [Int64] {
+    func seedFirstLayer(_ layer: Layer, codes: [Int32]) -> [Int64] {
         let inputBytes = codes.map { UInt8(truncatingIfNeeded: $0) }
         return layer.weightBytes.withUnsafeBufferPointer { weights in
             inputBytes.withUnsafeBufferPointer { inputs in

@@ -34,16 +34,25 @@ public func accumulate(_ weights: QuantizedWeights, input: [Int32], inputZeroPoi
 /// (4.2): the same sums, with the products of raw codes separated from the zero-point terms.
 /// Σ_k q_w[c,k] depends only on the weights, so a kernel computes it once, ahead of time.
 // snippet.four-terms
-public func accumulateExpanded(_ weights: QuantizedWeights, input: [Int32], inputZeroPoint: Int32) -> [Int32] {
-    let count = Int32(weights.inputCount)
-    let inputSum = input.reduce(0, +)                                   // Σ_k q_in[k]
-    return (0..<weights.outputCount).map { channel in
-        let row = weights.row(channel)
-        let weightSum = row.reduce(0, +)                                // Σ_k q_w[c,k], precomputable
-        let products = zip(row, input).reduce(0) { $0 + $1.0 * $1.1 }   // Σ_k q_w·q_in
-        let weightZeroPoint = weights.zeroPoints[channel]
-        return products - inputZeroPoint * weightSum - weightZeroPoint * inputSum
+public struct ExpandedSums: Sendable, Equatable {
+    public let products: Int32       // Σ_k q_w·q_in
+    public let weightSum: Int32      // Σ_k q_w[c,k], precomputable
+    public let inputSum: Int32       // Σ_k q_in[k]
+    public let count: Int32          // K
+    public let accumulator: Int32
+
+    public init(row: ArraySlice<Int32>, input: [Int32], weightZeroPoint: Int32, inputZeroPoint: Int32) {
+        products = zip(row, input).reduce(0) { $0 + $1.0 * $1.1 }
+        (weightSum, inputSum, count) = (row.reduce(0, +), input.reduce(0, +), Int32(input.count))
+        accumulator = products - inputZeroPoint * weightSum - weightZeroPoint * inputSum
             + count * weightZeroPoint * inputZeroPoint
+    }
+}
+
+public func accumulateExpanded(_ weights: QuantizedWeights, input: [Int32], inputZeroPoint: Int32) -> [Int32] {
+    (0..<weights.outputCount).map { channel in
+        ExpandedSums(row: weights.row(channel), input: input, weightZeroPoint: weights.zeroPoints[channel],
+                     inputZeroPoint: inputZeroPoint).accumulator
     }
 }
 // snippet.end

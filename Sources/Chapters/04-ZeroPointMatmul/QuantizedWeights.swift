@@ -31,7 +31,7 @@ public struct QuantizedWeights: Sendable {
         }
         let codes = try model.codes(of: tensor)
         let (outputs, inputs) = (tensor.shape[0], tensor.shape[1])
-        let stored = (tensor.quantization?.zeroPoints ?? [0]).map { Int32(truncatingIfNeeded: $0) }
+        let stored = tensor.quantization?.zeroPoints ?? [0]
         let zeroPoints = stored.count == outputs ? stored : Array(repeating: stored.first ?? 0, count: outputs)
         self.init(outputCount: outputs, inputCount: inputs, codes: codes, zeroPoints: zeroPoints)
     }

@@ -30,8 +30,10 @@ public struct QuantizedBias: Sendable {
     /// addition: no rescaling, and exact unless the sum leaves int32, which the converter's
     /// ranges make impossible for real layers.
     public func added(to accumulators: [Int32]) -> [Int32] {
-        zip(accumulators, codes).map { $0 + $1 }
+        accumulators.indices.map { added(to: accumulators[$0], channel: $0) }
     }
+
+    public func added(to accumulator: Int32, channel: Int) -> Int32 { accumulator + codes[channel] }
     // snippet.end
 
     /// (5.2) What XNNPACK stores instead: the bias with the terms of (4.2) that do not depend

@@ -25,9 +25,8 @@ public func requantizeInDouble(_ accumulator: Int32, by effectiveMultiplier: Dou
 /// by −shift (ties up). The left shift, used only when M ≥ 1, wraps like `vshlq_s32`.
 // snippet.optimized
 public func multiplyByQuantizedMultiplierTiesUp(_ accumulator: Int32, multiplier: Int32, shift: Int) -> Int32 {
-    let (leftShift, rightShift) = splitShift(shift)
-    let high = saturatingRoundingDoublingHighMul(shiftedLeftWrapping(accumulator, leftShift), multiplier)
-    return roundingShiftRightTiesUp(high, rightShift)
+    let product = HighMultiply(accumulator, multiplier: multiplier, shift: shift)
+    return roundingShiftRightTiesUp(product.high, product.rightShift)
 }
 // snippet.end
 
@@ -36,9 +35,8 @@ public func multiplyByQuantizedMultiplierTiesUp(_ accumulator: Int32, multiplier
 /// the last rounding: an exact negative tie goes away from zero (−2.5 → −3, not −2).
 // snippet.micro
 public func multiplyByQuantizedMultiplier(_ accumulator: Int32, multiplier: Int32, shift: Int) -> Int32 {
-    let (leftShift, rightShift) = splitShift(shift)
-    let high = saturatingRoundingDoublingHighMul(shiftedLeftWrapping(accumulator, leftShift), multiplier)
-    return roundingDivideByPowerOfTwo(high, rightShift)
+    let product = HighMultiply(accumulator, multiplier: multiplier, shift: shift)
+    return roundingDivideByPowerOfTwo(product.high, product.rightShift)
 }
 // snippet.end
 
@@ -55,18 +53,28 @@ public func requantizeInFloat32(_ accumulator: Int32, by scale: Float) -> Int32 
 }
 // snippet.end
 
-/// ℓ = max(shift, 0) and ρ = max(−shift, 0): multiply by 2^ℓ before the high multiply,
-/// divide by 2^ρ after it.
-func splitShift(_ shift: Int) -> (left: Int, right: Int) {
-    precondition((-31...31).contains(shift), "shift \(shift) out of −31...31: M = M0·2^(shift−31) must be below 2^0·2^31")
-    return (max(shift, 0), max(-shift, 0))
-}
+// snippet.high-multiply
+/// The first half of (6.5), shared by both fixed-point families: split the shift into
+/// ℓ = max(shift, 0) and ρ = max(−shift, 0), multiply by 2^ℓ before the high multiply, and
+/// h = SRDHM(acc·2^ℓ, M0). What is left is h / 2^ρ, rounded the family's way.
+public struct HighMultiply: Sendable, Equatable {
+    public let leftShift: Int
+    public let rightShift: Int
+    /// acc · 2^ℓ kept to its low 32 bits, as `vshlq_s32`, `_mm256_sllv_epi32` and C's
+    /// `x * (1 << ℓ)` leave it. The wrap is deliberate: it is what the kernels do (and ℓ > 0
+    /// only when M ≥ 1, which no real layer has).
+    public let shifted: Int32
+    /// SRDHM(acc·2^ℓ, M0) = round(acc·2^ℓ·M0 / 2^31).
+    public let high: Int32
 
-/// x · 2^ℓ kept to its low 32 bits, as `vshlq_s32`, `_mm256_sllv_epi32` and C's
-/// `x * (1 << ℓ)` leave it. The wrap is deliberate: it is what the kernels do.
-func shiftedLeftWrapping(_ x: Int32, _ leftShift: Int) -> Int32 {
-    Int32(truncatingIfNeeded: Int64(x) << leftShift)
+    public init(_ accumulator: Int32, multiplier: Int32, shift: Int) {
+        precondition((-31...31).contains(shift), "shift \(shift) out of −31...31: M = M0·2^(shift−31) must be below 2^0·2^31")
+        (leftShift, rightShift) = (max(shift, 0), max(-shift, 0))
+        shifted = Int32(truncatingIfNeeded: Int64(accumulator) << leftShift)
+        high = saturatingRoundingDoublingHighMul(shifted, multiplier)
+    }
 }
+// snippet.end
 
 /// A rounded Double as an Int32, saturated at the ends of the range.
 func saturatingInt32(_ value: Double) -> Int32 {

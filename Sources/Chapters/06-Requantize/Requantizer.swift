@@ -47,39 +47,47 @@ public struct RequantizationError: Error, CustomStringConvertible {
 
 /// M = S1·S2/S3 for every output channel of a layer, as one family of kernels computes it.
 public struct Requantizer: Sendable {
-    public let family: KernelFamily
     /// S1, the input tensor's scale.
     public let inputScale: Float
     /// S2: one per output channel, or a single one for per-tensor weights.
     public let weightScales: [Float]
     /// S3, the output tensor's scale.
     public let outputScale: Float
-    /// One per weight scale, in the family's own form.
-    public let channels: [ChannelMultiplier]
+    /// The family and its multipliers, one per weight scale, in the only form that family
+    /// keeps them: a family cannot hold another family's multiplier.
+    public let arithmetic: Arithmetic
+
+    public enum Arithmetic: Sendable, Equatable {
+        /// reference: the double S1·S2[c]/S3.
+        case inDouble([Double])
+        /// optimized (ties up) and micro (ties away from zero): M0 and shift.
+        case fixedPoint([FixedPointMultiplier], FinalRounding)
+        /// xnnpack: S1·S2[c]/S3 with every step rounded to float32.
+        case inFloat32([Float])
+    }
 
     public init(inputScale: Float, weightScales: [Float], outputScale: Float, family: KernelFamily) {
         precondition(!weightScales.isEmpty, "a quantized layer has at least one weight scale")
-        (self.inputScale, self.weightScales, self.outputScale, self.family) = (inputScale, weightScales, outputScale, family)
-        let perTensor = weightScales.count == 1
-        channels = weightScales.map { weightScale in
-            Self.multiplier(inputScale, weightScale, outputScale, family: family, perTensor: perTensor)
-        }
+        (self.inputScale, self.weightScales, self.outputScale) = (inputScale, weightScales, outputScale)
+        arithmetic = Self.multipliers(inputScale, weightScales, outputScale, family: family)
     }
 
     // snippet.forming-m
-    /// Each family's M for one channel: same three float32 scales, different roundings.
-    static func multiplier(_ s1: Float, _ s2: Float, _ s3: Float, family: KernelFamily, perTensor: Bool) -> ChannelMultiplier {
-        let inDouble = Double(s1) * Double(s2) / Double(s3)
+    /// Each family's M for every channel: same three float32 scales, different roundings.
+    static func multipliers(_ s1: Float, _ s2: [Float], _ s3: Float, family: KernelFamily) -> Arithmetic {
+        let perTensor = s2.count == 1
         switch family {
         case .reference:
-            return .double(inDouble)
+            return .inDouble(s2.map { Double(s1) * Double($0) / Double(s3) })
         case .optimized, .micro:
-            // Per tensor, TFLite's GetQuantizedConvolutionMultipler forms S1·S2 in float32 first.
-            let real = perTensor ? Double(s1 * s2) / Double(s3) : inDouble
-            let (multiplier, shift) = quantizeMultiplier(real)
-            return .fixedPoint(multiplier: multiplier, shift: shift)
+            let fixed = s2.map { s2 in
+                // Per tensor, TFLite's GetQuantizedConvolutionMultipler forms S1·S2 in float32 first.
+                let real = perTensor ? Double(s1 * s2) / Double(s3) : Double(s1) * Double(s2) / Double(s3)
+                return FixedPointMultiplier(quantizeMultiplier(real))
+            }
+            return .fixedPoint(fixed, family == .optimized ? .tiesUp : .tiesAwayFromZero)
         case .xnnpack:
-            return .float(s1 * s2 / s3)  // Float: each operation rounded to float32
+            return .inFloat32(s2.map { s1 * $0 / s3 })  // Float: each operation rounded to float32
         }
     }
     // snippet.end
@@ -92,34 +100,68 @@ public struct Requantizer: Sendable {
         self.init(inputScale: s1, weightScales: layer.weightScales, outputScale: s3, family: family)
     }
 
+    public var family: KernelFamily {
+        switch arithmetic {
+        case .inDouble: .reference
+        case .fixedPoint(_, .tiesUp): .optimized
+        case .fixedPoint(_, .tiesAwayFromZero): .micro
+        case .inFloat32: .xnnpack
+        }
+    }
+
     public var isPerChannel: Bool { weightScales.count > 1 }
+
+    /// The index of a channel's multiplier: its own, or the only one of per-tensor weights.
+    func slot(_ channel: Int) -> Int { isPerChannel ? channel : 0 }
 
     /// The multiplier of output channel `channel` (the only one, for per-tensor weights).
     public func multiplier(channel: Int) -> ChannelMultiplier {
-        channels[isPerChannel ? channel : 0]
+        switch arithmetic {
+        case .inDouble(let values): .double(values[slot(channel)])
+        case .fixedPoint(let values, _): .fixedPoint(multiplier: values[slot(channel)].multiplier, shift: values[slot(channel)].shift)
+        case .inFloat32(let values): .float(values[slot(channel)])
+        }
     }
+
+    /// Every channel's multiplier (one for per-tensor weights), for display.
+    public var channels: [ChannelMultiplier] { weightScales.indices.map { multiplier(channel: $0) } }
 
     /// M = S1·S2[c]/S3 with the float32 scales widened to Double: the value every family
     /// approximates, for display and for measuring errors.
     public func realMultiplier(channel: Int) -> Double {
-        Double(inputScale) * Double(weightScales[isPerChannel ? channel : 0]) / Double(outputScale)
+        Double(inputScale) * Double(weightScales[slot(channel)]) / Double(outputScale)
     }
 
     // snippet.scaled
     /// q3 − Z3 for accumulator `accumulator` (bias included) of output channel `channel`.
     public func scaled(_ accumulator: Int32, channel: Int) -> Int32 {
-        switch (family, multiplier(channel: channel)) {
-        case (.reference, .double(let effective)):
-            return requantizeInDouble(accumulator, by: effective)
-        case (.optimized, .fixedPoint(let multiplier, let shift)):
-            return multiplyByQuantizedMultiplierTiesUp(accumulator, multiplier: multiplier, shift: shift)
-        case (.micro, .fixedPoint(let multiplier, let shift)):
-            return multiplyByQuantizedMultiplier(accumulator, multiplier: multiplier, shift: shift)
-        case (.xnnpack, .float(let scale)):
-            return requantizeInFloat32(accumulator, by: scale)
-        case (let family, let multiplier):
-            preconditionFailure("the \(family) family never holds \(multiplier)")
+        switch arithmetic {
+        case .inDouble(let multipliers): requantizeInDouble(accumulator, by: multipliers[slot(channel)])
+        case .fixedPoint(let multipliers, let rounding): rounding.requantize(accumulator, multipliers[slot(channel)])
+        case .inFloat32(let multipliers): requantizeInFloat32(accumulator, by: multipliers[slot(channel)])
         }
     }
     // snippet.end
+
+    /// The same as `scaled`, keeping every step, for a reader (`workbook trace`, the narrations).
+    public func steps(_ accumulator: Int32, channel: Int) -> RequantizationSteps {
+        switch arithmetic {
+        case .inDouble(let multipliers):
+            let m = multipliers[slot(channel)]
+            return .inDouble(multiplier: m, product: Double(accumulator) * m, result: requantizeInDouble(accumulator, by: m))
+        case .fixedPoint(let multipliers, let rounding):
+            return .fixedPoint(FixedPointSteps(accumulator, multipliers[slot(channel)], rounding: rounding))
+        case .inFloat32(let multipliers):
+            let m = multipliers[slot(channel)]
+            return .inFloat32(multiplier: m, product: Float(accumulator) * m, result: requantizeInFloat32(accumulator, by: m))
+        }
+    }
+}
+
+/// M0 and shift from QuantizeMultiplier: M ≈ M0 · 2^(shift − 31).
+public struct FixedPointMultiplier: Sendable, Equatable {
+    public let multiplier: Int32
+    public let shift: Int
+
+    public init(_ pair: (multiplier: Int32, shift: Int)) { (multiplier, shift) = pair }
 }

@@ -30,19 +30,19 @@ public struct OutputClamp: Sendable, Equatable {
     public let minimum: Int32
     public let maximum: Int32
 
-    public init(outputType: TensorType, zeroPoint: Int64, scale: Float, activation: ActivationFunction, family: KernelFamily) throws(ClampError) {
+    public init(outputType: TensorType, zeroPoint: Int32, scale: Float, activation: ActivationFunction, family: KernelFamily) throws(ClampError) {
         let typeRange = try Self.typeRange(outputType, family: family)
-        guard typeRange.contains(zeroPoint) else {
+        guard typeRange.contains(Int64(zeroPoint)) else {
             throw ClampError("the output zero point \(zeroPoint) lies outside the \(outputType) range \(typeRange.lowerBound)...\(typeRange.upperBound)")
         }
         guard scale.isFinite, scale > 0 else { throw ClampError("the output scale \(scale) is not a positive number") }
         let range = family == .xnnpack
-            ? try Self.xnnpackActivationRange(activation, scale: scale, zeroPoint: zeroPoint, typeRange: typeRange)
-            : try Self.tfliteActivationRange(activation, scale: scale, zeroPoint: zeroPoint, typeRange: typeRange)
+            ? try Self.xnnpackActivationRange(activation, scale: scale, zeroPoint: Int64(zeroPoint), typeRange: typeRange)
+            : try Self.tfliteActivationRange(activation, scale: scale, zeroPoint: Int64(zeroPoint), typeRange: typeRange)
         guard range.minimum <= range.maximum else {
             throw ClampError("\(activation.rawValue) with S3 = \(scale), Z3 = \(zeroPoint) leaves no \(outputType) value (\(range.minimum) > \(range.maximum))")
         }
-        (self.outputType, self.zeroPoint) = (outputType, Int32(zeroPoint))
+        (self.outputType, self.zeroPoint) = (outputType, zeroPoint)
         (minimum, maximum) = (Int32(range.minimum), Int32(range.maximum))
     }
 
@@ -62,6 +62,11 @@ public struct OutputClamp: Sendable, Equatable {
         return Int32(min(max(withZeroPoint, Int64(minimum)), Int64(maximum)))
     }
     // snippet.end
+
+    /// The same as `apply`, keeping its steps, for a reader (`workbook trace`, the narrations).
+    public func steps(_ scaled: Int32) -> ClampSteps {
+        ClampSteps(scaled: scaled, withZeroPoint: Int64(scaled) + Int64(zeroPoint), minimum: minimum, maximum: maximum, output: apply(scaled))
+    }
 
     /// qmin...qmax of the output type. XNNPACK has no int16 FULLY_CONNECTED: the delegate
     /// leaves such a layer to TFLite's builtin kernel, so the xnnpack family refuses it.
@@ -119,4 +124,19 @@ public struct OutputClamp: Sendable, Equatable {
         return (quantize(lower ?? -.infinity), quantize(upper ?? .infinity))
     }
     // snippet.end
+}
+
+/// One output through (7.1): M·acc, Z3 added, and which bound, if any, it was clamped to.
+public struct ClampSteps: Sendable, Equatable {
+    public let scaled: Int32
+    /// Z3 + M·acc, before the clamp (in Int64: it may lie outside int32).
+    public let withZeroPoint: Int64
+    public let minimum: Int32
+    public let maximum: Int32
+    /// q3, the stored code.
+    public let output: Int32
+
+    /// Whether the activation's lower bound (RELU's 0) or the upper one cut the value.
+    public var clippedBelow: Bool { withZeroPoint < Int64(minimum) }
+    public var clippedAbove: Bool { withZeroPoint > Int64(maximum) }
 }

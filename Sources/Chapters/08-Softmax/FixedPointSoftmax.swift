@@ -114,11 +114,11 @@ public struct FixedPointSoftmax: Sendable {
         precondition((0...31).contains(exponent), "output shift \(exponent) outside 0...31")
         let outputs = exponentials.map { exponential -> Int32 in
             // A left-out class gets the lowest code, 0/256.
-            guard let exponential else { return Int32(range.lowerBound) }
+            guard let exponential else { return range.lowerBound }
             let probability = roundingDivideByPowerOfTwo((inverse.scale * exponential).raw, exponent)
             // The zero point is the type's minimum (−128 or 0), whatever the tensor says.
-            let code = Int(probability) + range.lowerBound
-            return Int32(min(max(code, range.lowerBound), range.upperBound))
+            let code = probability + range.lowerBound  // at most 256 + 0: no overflow
+            return min(max(code, range.lowerBound), range.upperBound)
         }
         return FixedPointSoftmaxRow(
             logits: logits, maximum: maximum, differences: differences, scaledDifferences: scaled,

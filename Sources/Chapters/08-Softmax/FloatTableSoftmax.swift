@@ -77,7 +77,7 @@ public struct FloatTableSoftmax: Sendable {
             // std::round: halves away from zero; then the zero point.
             default: Int32(p.rounded(.toNearestOrAwayFromZero)) + outputZeroPoint
             }
-            return min(max(code, Int32(range.lowerBound)), Int32(range.upperBound))
+            return min(max(code, range.lowerBound), range.upperBound)
         }
         return FloatTableSoftmaxRow(logits: logits, maximum: maximum, exponentials: exponentials,
                                     sum: sum, inverse: inverse, rescaled: rescaled, outputs: outputs)

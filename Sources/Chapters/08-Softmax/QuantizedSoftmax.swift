@@ -55,13 +55,27 @@ extension Model {
 
 /// A quantized softmax, int8 → int8 or uint8 → uint8, as one family of kernels computes it.
 public struct QuantizedSoftmax: Sendable {
+    /// The algorithm the family runs, prepared: one of the two, never both, never neither.
+    public enum Kernel: Sendable {
+        case fixedPoint(FixedPointSoftmax)
+        case floatTable(FloatTableSoftmax)
+    }
+
     public let family: KernelFamily
-    public let algorithm: SoftmaxAlgorithm
     public let inputType: TensorType
-    /// Set when `algorithm` is `.fixedPoint`.
-    public let fixedPoint: FixedPointSoftmax?
-    /// Set when `algorithm` is `.floatTable`.
-    public let floatTable: FloatTableSoftmax?
+    public let kernel: Kernel
+
+    public var algorithm: SoftmaxAlgorithm {
+        switch kernel {
+        case .fixedPoint: .fixedPoint
+        case .floatTable: .floatTable
+        }
+    }
+
+    /// The fixed-point kernel, if this family runs it (reference, micro).
+    public var fixedPoint: FixedPointSoftmax? { if case .fixedPoint(let softmax) = kernel { softmax } else { nil } }
+    /// The float table, if this family runs it (optimized, xnnpack).
+    public var floatTable: FloatTableSoftmax? { if case .floatTable(let softmax) = kernel { softmax } else { nil } }
 
     // snippet.softmax-prepare
     /// The checks TFLite makes before it agrees to run the operator, then the preparation of
@@ -86,15 +100,12 @@ public struct QuantizedSoftmax: Sendable {
         }
         self.family = family
         self.inputType = inputType
-        algorithm = SoftmaxAlgorithm(family: family)
-        switch algorithm {
+        switch SoftmaxAlgorithm(family: family) {
         case .fixedPoint:
-            fixedPoint = try FixedPointSoftmax(inputScale: inputScale, beta: beta, outputType: outputType)
-            floatTable = nil
+            kernel = .fixedPoint(try FixedPointSoftmax(inputScale: inputScale, beta: beta, outputType: outputType))
         case .floatTable:
-            floatTable = try FloatTableSoftmax(inputScale: inputScale, beta: beta, outputType: outputType,
-                                               outputScale: outputScale, outputZeroPoint: outputZeroPoint)
-            fixedPoint = nil
+            kernel = .floatTable(try FloatTableSoftmax(inputScale: inputScale, beta: beta, outputType: outputType,
+                                                       outputScale: outputScale, outputZeroPoint: outputZeroPoint))
         }
     }
     // snippet.end
@@ -107,14 +118,16 @@ public struct QuantizedSoftmax: Sendable {
             throw SoftmaxError("operator \(layer.operatorIndex) is a float SOFTMAX: its tensors are not quantized")
         }
         try self.init(inputScale: inputScale, beta: layer.beta, inputType: layer.input.type, outputType: layer.output.type,
-                      outputScale: outputScale, outputZeroPoint: Int32(outputZeroPoint), family: family)
+                      outputScale: outputScale, outputZeroPoint: outputZeroPoint, family: family)
     }
 
     /// The output codes for one row of logits (raw integer codes of the input type).
     public func apply(_ logits: [Int32]) -> [Int32] {
-        let range = inputType.integerRange!
-        precondition(logits.allSatisfy { range.contains(Int($0)) }, "logits outside the \(inputType) range")
-        if let fixedPoint { return fixedPoint.apply(logits) }
-        return floatTable!.apply(logits)
+        let range = inputType.integerRange!  // int8 or uint8, checked in init
+        precondition(logits.allSatisfy { range.contains($0) }, "logits outside the \(inputType) range")
+        switch kernel {
+        case .fixedPoint(let softmax): return softmax.apply(logits)
+        case .floatTable(let softmax): return softmax.apply(logits)
+        }
     }
 }

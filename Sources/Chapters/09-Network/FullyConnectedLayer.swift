@@ -26,8 +26,8 @@ public struct FullyConnectedLayer: Sendable {
         bias = try QuantizedBias(tensor: scales.bias, in: model, outputCount: weights.outputCount)
         requantizer = try Requantizer(layer: scales, family: family)
         clamp = try OutputClamp(layer: scales, family: family)
-        let range = scales.input.type.integerRange.map { Int32($0.lowerBound)...Int32($0.upperBound) } ?? -128...127
-        let bound = AccumulatorBound(weights, inputRange: range, inputZeroPoint: Int32(scales.inputZeroPoint))
+        let range = scales.input.type.integerRange ?? -128...127
+        let bound = AccumulatorBound(weights, inputRange: range, inputZeroPoint: scales.inputZeroPoint)
         guard bound.fitsInt32 else {
             throw FlatBufferError("operator \(scales.operatorIndex): its accumulator can reach \(bound.magnitude), beyond what int32 holds with its bias")
         }
@@ -42,7 +42,7 @@ public struct FullyConnectedLayer: Sendable {
 
     // snippet.layer
     public func callAsFunction(_ input: [Int32]) -> Result {
-        let products = accumulate(weights, input: input, inputZeroPoint: Int32(scales.inputZeroPoint))
+        let products = accumulate(weights, input: input, inputZeroPoint: scales.inputZeroPoint)
         let accumulators = bias.added(to: products)
         let outputs = accumulators.enumerated().map { channel, accumulator in
             clamp.apply(requantizer.scaled(accumulator, channel: channel))
@@ -50,4 +50,30 @@ public struct FullyConnectedLayer: Sendable {
         return Result(accumulators: accumulators, outputs: outputs)
     }
     // snippet.end
+}
+
+/// One neuron of a layer through chapters 4 to 7, every step kept: what `workbook trace`
+/// prints. Each value comes from the chapter that owns it, and `output` is the layer's own.
+public struct NeuronTrace: Sendable {
+    /// Chapter 4: the products and their sum.
+    public let terms: NeuronTerms
+    /// Chapter 5: the int32 bias, and acc = sum + bias.
+    public let bias: Int32
+    public let accumulator: Int32
+    /// Chapter 6: M·acc in the family's arithmetic.
+    public let requantization: RequantizationSteps
+    /// Chapter 7: Z3 and the clamp.
+    public let clamp: ClampSteps
+}
+
+extension FullyConnectedLayer {
+    /// Neuron `neuron` of this layer for one input.
+    public func trace(_ input: [Int32], neuron: Int) -> NeuronTrace {
+        let terms = NeuronTerms(weights, channel: neuron, input: input, inputZeroPoint: scales.inputZeroPoint)
+        let bias = self.bias.codes[neuron]
+        let accumulator = self.bias.added(to: terms.sum, channel: neuron)
+        let requantization = requantizer.steps(accumulator, channel: neuron)
+        return NeuronTrace(terms: terms, bias: bias, accumulator: accumulator, requantization: requantization,
+                           clamp: clamp.steps(requantization.result))
+    }
 }

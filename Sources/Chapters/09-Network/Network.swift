@@ -35,6 +35,20 @@ public struct Network: Sendable {
     /// (operator index, step, input tensor, output tensor), in execution order.
     let steps: [(op: Int, step: Step, input: Int, output: Int)]
 
+    /// The quantized FULLY_CONNECTED layers, prepared, in execution order (empty for a float model).
+    public var layers: [FullyConnectedLayer] {
+        steps.compactMap { if case .fullyConnected(let layer) = $0.step { layer } else { nil } }
+    }
+
+    /// The quantized SOFTMAX, prepared (nil for a float model or a model that ends in logits).
+    public var softmax: QuantizedSoftmax? {
+        steps.lazy.compactMap { if case .softmax(let softmax) = $0.step { softmax } else { nil } }.first
+    }
+
+    /// The tensor the SOFTMAX writes and how its codes become probabilities (chapter 2's
+    /// dequantize; nil for a float softmax, which writes them directly). Formed once, here.
+    public let softmaxOutput: (index: Int, quantization: AffineQuantization?)?
+
     public init(model: Model, family: KernelFamily) throws {
         try model.requireSupportedOperators()
         let graph = model.main
@@ -62,6 +76,11 @@ public struct Network: Sendable {
         }
         guard available.contains(output.index) else { throw NetworkError("no operator writes the output tensor \(output.index)") }
         self.steps = steps
+        softmaxOutput = try graph.operators.last { SupportedOperator(code: model.operatorCodes[$0.opcodeIndex].code) == .softmax }
+            .map { op in
+                let tensor = graph.tensors[op.outputs[0]]
+                return (tensor.index, tensor.type == .float32 ? nil : try AffineQuantization(tensor: tensor))
+            }
     }
 
     static func prepare(_ op: Operator, _ code: SupportedOperator, _ source: Tensor, _ target: Tensor,
@@ -81,7 +100,7 @@ public struct Network: Sendable {
             let (from, to) = (try AffineQuantization(tensor: source), try AffineQuantization(tensor: target))
             return .softmax(try QuantizedSoftmax(
                 inputScale: from.scale, beta: beta, inputType: source.type, outputType: target.type,
-                outputScale: to.scale, outputZeroPoint: Int32(to.zeroPoint), family: family))
+                outputScale: to.scale, outputZeroPoint: to.zeroPoint, family: family))
         case .quantize:
             let to = try AffineQuantization(tensor: target)
             if source.type == .float32 { return .quantizeFromFloat(QuantizeFromFloat(output: to, family: family)) }
@@ -120,15 +139,20 @@ public struct Network: Sendable {
             tensors[to] = result
             written.append((op, to))
         }
-        return NetworkRun(tensors: tensors, written: written, accumulators: accumulators, outputIndex: output.index)
+        let probabilities: [Float]? = softmaxOutput.map { softmax in
+            switch tensors[softmax.index]! {
+            case .integers(let codes): codes.map { softmax.quantization!.dequantize($0) }
+            case .floats(let reals): reals
+            }
+        }
+        return NetworkRun(tensors: tensors, written: written, accumulators: accumulators, outputIndex: output.index,
+                          probabilities: probabilities)
     }
 
-    /// Runs an image given as 784 pixels: pixel/255 in the input tensor's type (chapter 2).
+    /// Runs an image given as 784 pixels: pixel/255 in the input tensor's type (chapter 2's
+    /// `inputValues`, the last step of chapter 10's picture).
     public func run(pixels: [UInt8]) throws -> NetworkRun {
-        switch try inputValues(pixels: pixels, for: input) {
-        case .quantized(let codes, _): try run(.integers(codes.map { Int32($0) }))
-        case .real(let reals): try run(.floats(reals))
-        }
+        try run(TensorValues(try inputValues(pixels: pixels, for: input)))
     }
 }
 
@@ -140,6 +164,8 @@ public struct NetworkRun: Sendable {
     /// Keyed by the layer's output tensor: Σ(q_w − Z_w)(q_in − Z_in) + bias, before chapter 6.
     public let accumulators: [Int: [Int32]]
     let outputIndex: Int
+    /// The softmax's output as probabilities, dequantized once (nil for a model without SOFTMAX).
+    public let probabilities: [Float]?
 
     public var output: TensorValues { tensors[outputIndex]! }
     /// The predicted digit: the largest output (softmax keeps the order of the logits).

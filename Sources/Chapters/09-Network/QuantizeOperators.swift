@@ -19,7 +19,7 @@ public struct QuantizeFromFloat: Sendable {
         switch family {
         case .reference, .micro:
             // reference_ops::AffineQuantize: ties-away(f32(x / S)) + Z, clamped (chapter 2).
-            return reals.map { Int32(output.quantize($0)) }
+            return reals.map { output.quantize($0) }
         case .optimized, .xnnpack:
             // NEON (vcvtnq after vmulq) and XNNPACK's f32→qs8 convert both multiply by the
             // float32 reciprocal of S and round half to even.
@@ -53,8 +53,8 @@ public struct Requantize: Sendable {
     }
 
     public func callAsFunction(_ codes: [Int32]) -> [Int32] {
-        let (low, high) = (Int32(output.codeRange.lowerBound), Int32(output.codeRange.upperBound))
-        if isShiftBy128 { return codes.map { $0 - Int32(input.zeroPoint) + Int32(output.zeroPoint) } }
+        let (low, high) = (output.codeRange.lowerBound, output.codeRange.upperBound)
+        if isShiftBy128 { return codes.map { $0 - input.zeroPoint + output.zeroPoint } }
         if family == .xnnpack && input.type == output.type {
             // XNNPACK's convert: M = lrintf(256·S_in/S_out), y = floor(((q − Z_in)·M + 128) / 256).
             let scale = Int64((256 * (input.scale / output.scale)).rounded(.toNearestOrEven))
@@ -67,11 +67,11 @@ public struct Requantize: Sendable {
         // it below 16 values): MultiplyByQuantizedMultiplier(q − Z_in) + Z_out, clamped.
         let blocked = family == .optimized ? codes.count / 16 * 16 : 0
         return codes.enumerated().map { index, code in
-            let centered = code - Int32(input.zeroPoint)
+            let centered = code - input.zeroPoint
             let scaled = index < blocked
                 ? multiplyByQuantizedMultiplierTiesUp(centered, multiplier: multiplier.multiplier, shift: multiplier.shift)
                 : multiplyByQuantizedMultiplier(centered, multiplier: multiplier.multiplier, shift: multiplier.shift)
-            return min(max(scaled + Int32(output.zeroPoint), low), high)
+            return min(max(scaled + output.zeroPoint, low), high)
         }
     }
 }
@@ -80,5 +80,5 @@ public struct Requantize: Sendable {
 /// so one rounding of the product is all there is).
 public struct Dequantize: Sendable {
     public let input: AffineQuantization
-    public func callAsFunction(_ codes: [Int32]) -> [Float] { codes.map { input.dequantize(Int($0)) } }
+    public func callAsFunction(_ codes: [Int32]) -> [Float] { codes.map { input.dequantize($0) } }
 }

@@ -14,6 +14,7 @@
 // The simplified API reports errors and warnings in `image.message` and never prints: a
 // damaged file costs one line from us, nothing from libpng.
 
+import Ch01TFLiteFile
 import CLibPNG
 import Foundation
 
@@ -46,26 +47,11 @@ public enum PNGReader {
 
     /// Reads the PNG file at `path`.
     public static func read(path: String) throws(PixelsError) -> RGBAImage {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PixelsError(path: path, reason: "no such file")
+        let bytes: [UInt8]
+        do { bytes = try UserFile.read(path, kind: "a PNG file", maximumBytes: maximumFileBytes) } catch {
+            throw PixelsError(path: error.path, reason: error.reason)
         }
-        guard !isDirectory.boolValue else { throw PixelsError(path: path, reason: "is a directory, not a PNG file") }
-        // A FIFO or a device could block or never end; a picture is a regular file.
-        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-        guard type == .typeRegular else { throw PixelsError(path: path, reason: "is not a regular file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw PixelsError(path: path, reason: "cannot be opened") }
-        defer { try? handle.close() }
-        // The signature first, so a large file that is not a PNG is not read at all.
-        let signature = (try? handle.read(upToCount: 8)) ?? nil
-        guard let signature, !signature.isEmpty else { throw PixelsError(path: path, reason: "is empty, not a PNG file") }
-        guard [UInt8](signature) == pngSignature else { throw notPNG(path) }
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maximumFileBytes else {
-            throw PixelsError(path: path, reason: "is \(size) bytes, more than the \(maximumFileBytes) we read")
-        }
-        guard let rest = try? handle.readToEnd() else { throw PixelsError(path: path, reason: "cannot be read") }
-        return try decode([UInt8](signature) + [UInt8](rest), name: path)
+        return try decode(bytes, name: path)
     }
 
     /// Decodes the bytes of a PNG file; `name` is what errors call it.

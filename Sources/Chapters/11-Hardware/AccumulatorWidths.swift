@@ -5,6 +5,8 @@
 // channel's bias, because the hardware's accumulator holds it too.
 
 import Ch01TFLiteFile
+import Ch02Affine
+import Ch02Affine
 import Ch04ZeroPointMatmul
 import Ch09Network
 

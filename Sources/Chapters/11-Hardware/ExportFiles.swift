@@ -11,6 +11,7 @@
 
 import Ch01TFLiteFile
 import Foundation
+import JSONText
 
 /// The formats `workbook export --format` writes.
 public enum ExportFormat: String, CaseIterable, Sendable {
@@ -179,7 +180,6 @@ public struct HardwareExport: Sendable {
         return out + "]}\n"
     }
 
-    func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
+    /// A JSON string, escaped by the one JSON writer (a path may hold any character).
+    func quoted(_ text: String) -> String { JSON.quote(text) }
 }

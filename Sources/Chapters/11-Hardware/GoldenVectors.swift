@@ -4,6 +4,7 @@
 // reproduces TFLite.
 
 import Ch01TFLiteFile
+import Ch02Affine
 import Ch06Requantize
 import Ch09Network
 

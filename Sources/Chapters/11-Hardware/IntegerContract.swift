@@ -25,24 +25,6 @@ public struct ContractError: Error, CustomStringConvertible, Equatable {
     public init(_ description: String) { self.description = description }
 }
 
-/// How the last step of (11.4) rounds an exact tie: the only difference between the two
-/// integer families.
-public enum FinalRounding: String, Sendable {
-    /// gemmlowp RoundingDivideByPOT: −2.5 → −3, 2.5 → 3 (micro).
-    case tiesAwayFromZero = "ties away from zero"
-    /// ARM VRSHL: −2.5 → −2, 2.5 → 3 (optimized).
-    case tiesUp = "ties toward +∞"
-
-    /// The integer families' final rounding; nil for the families that requantize in floating point.
-    public init?(family: KernelFamily) {
-        switch family {
-        case .micro: self = .tiesAwayFromZero
-        case .optimized: self = .tiesUp
-        case .reference, .xnnpack: return nil
-        }
-    }
-}
-
 /// One FULLY_CONNECTED layer as integers: what the exported files hold.
 public struct LayerContract: Sendable {
     public let operatorIndex: Int
@@ -96,7 +78,7 @@ public struct LayerContract: Sendable {
         (weightType, codeType) = (scales.weights.type, scales.input.type)
         weights = layer.weights.codes
         weightZeroPoints = layer.weights.zeroPoints
-        inputZeroPoint = Int32(scales.inputZeroPoint)
+        inputZeroPoint = scales.inputZeroPoint
         bias = layer.bias.codes
         (self.multipliers, self.shifts) = (multipliers, shifts)
         outputZeroPoint = layer.clamp.zeroPoint
@@ -124,11 +106,8 @@ public struct LayerContract: Sendable {
         var accumulators: [Int32] = [], outputs: [Int32] = []
         for channel in 0..<outputCount {
             let accumulator = self.accumulator(channel: channel, input: input)      // (11.1)
-            let (multiplier, shift) = (multipliers[channel], Int(shifts[channel]))
-            let scaled = switch rounding {                                          // (11.2)–(11.4)
-            case .tiesAwayFromZero: multiplyByQuantizedMultiplier(accumulator, multiplier: multiplier, shift: shift)
-            case .tiesUp: multiplyByQuantizedMultiplierTiesUp(accumulator, multiplier: multiplier, shift: shift)
-            }
+            let multiplier = FixedPointMultiplier((multipliers[channel], Int(shifts[channel])))
+            let scaled = rounding.requantize(accumulator, multiplier)               // (11.2)–(11.4)
             let code = min(max(Int64(scaled) + Int64(outputZeroPoint), Int64(outputMinimum)), Int64(outputMaximum))
             accumulators.append(accumulator)
             outputs.append(Int32(code))
@@ -192,7 +171,7 @@ public struct NetworkContract: Sendable {
               let range = layer.output.type.integerRange else { return nil }
         return SoftmaxContract(operatorIndex: layer.operatorIndex, inputMultiplier: scaling.inputMultiplier,
                                inputLeftShift: scaling.inputLeftShift, diffMin: scaling.diffMin,
-                               outputZeroPoint: Int32(range.lowerBound))
+                               outputZeroPoint: range.lowerBound)
     }
 
     /// Every layer on one input vector: each layer's accumulators and output codes.
@@ -204,12 +183,4 @@ public struct NetworkContract: Sendable {
             return result
         }
     }
-}
-
-/// The index of the largest code, the first one on a tie: the class hardware reports instead of
-/// running the softmax, which keeps the order of the logits (though its 8-bit codes may tie).
-public func argmax(_ codes: [Int32]) -> Int {
-    var best = 0
-    for index in codes.indices where codes[index] > codes[best] { best = index }
-    return best
 }

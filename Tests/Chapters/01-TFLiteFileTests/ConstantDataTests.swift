@@ -1,7 +1,7 @@
 // A constant tensor's values, read from its buffer, agree with the bytes in every type the
 // workbook reads, and an activation or a wrong type is refused.
 
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch01TFLiteFile
 

@@ -2,7 +2,7 @@
 // is made by mutating a shipped model at a place our own reader locates.
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch01TFLiteFile
 

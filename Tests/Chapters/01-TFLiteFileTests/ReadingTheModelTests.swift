@@ -2,7 +2,7 @@
 // what LiteRT's `get_tensor_details()` reports (models/fixtures/, from tools/reference.py).
 
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch01TFLiteFile
 
@@ -26,8 +26,8 @@ func loadShipped(_ name: String) throws -> Model {
 }
 
 @Test func `the bias scale is S1·S2 in every quantized model`() throws {
-    for name in RepositoryFiles.shippedModels where name != "mnist-float.tflite" {
-        for layer in try loadShipped("models/\(name)").fullyConnectedLayers() {
+    for name in RepositoryFiles.shippedModels where name != "models/mnist-float.tflite" {
+        for layer in try loadShipped(name).fullyConnectedLayers() {
             let error = try #require(layer.biasScaleRelativeError, "\(name) operator \(layer.operatorIndex) has no bias scale")
             // The converters store S1·S2[c] as a float32, computed from scales that were
             // themselves rounded to float32: within two float32 steps (2^-23) of the exact product.

@@ -4,7 +4,7 @@
 // over every 8-bit code.
 
 import Ch01TFLiteFile
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch02Affine
 
@@ -77,7 +77,7 @@ func `our dequantize is LiteRT's DEQUANTIZE bit for bit on all 64 digits`(resolv
     let reals = try #require(run.outputs?.first { $0.index == op.outputs[0] }?.floats)
     #expect(codes.count == 640 && reals.count == 640)
     for (code, real) in zip(codes, reals) {
-        #expect(mapping.dequantize(code).bitPattern == real.bitPattern, "code \(code): LiteRT \(real), ours \(mapping.dequantize(code))")
+        #expect(mapping.dequantize(Int32(code)).bitPattern == real.bitPattern, "code \(code): LiteRT \(real), ours \(mapping.dequantize(Int32(code)))")
     }
 }
 
@@ -172,10 +172,10 @@ func `values beyond the range clamp to its ends`(type: TensorType) {
     // Same S, zero points 128 apart: the converters made the two inputs partners.
     #expect(uint8.inOtherEightBitType() == int8)
     #expect(int8.inOtherEightBitType() == uint8)
-    for code in 0...255 {
+    for code in Int32(0)...255 {
         let partner = code - 128
         #expect(uint8.dequantize(code) == int8.dequantize(partner), "uint8 \(code) vs int8 \(partner)")
-        #expect(Int(AffineQuantization.int8Code(flippingTopBitOf: UInt8(code))) == partner)
+        #expect(Int32(AffineQuantization.int8Code(flippingTopBitOf: UInt8(code))) == partner)
         #expect(int8.quantize(uint8.dequantize(code)) == partner)
     }
 }

@@ -3,7 +3,7 @@
 // min and max (tools/convert.py), and the int8 model's symmetric weights with max|w| per row.
 
 import Ch01TFLiteFile
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch02Affine
 
@@ -52,11 +52,11 @@ func floatWeights() throws -> [(shape: [Int], values: [Float])] {
     for (layer, weights) in zip(try legacyModel.fullyConnectedLayers(), try floatWeights()) {
         let mapping = try AffineQuantization(tensor: layer.weights)
         let codes = Array(legacyModel.buffers[layer.weights.buffer].bytes)
-        for (weight, stored) in zip(weights.values, codes) where mapping.quantize(weight) != Int(stored) {
+        for (weight, stored) in zip(weights.values, codes) where mapping.quantize(weight) != Int32(stored) {
             nearTies += 1
             let steps = weight / mapping.scale
             #expect(abs(abs(steps - steps.rounded(.towardZero)) - 0.5) < 1e-4, "weight \(weight): r/S = \(steps)")
-            #expect(abs(mapping.quantize(weight) - Int(stored)) == 1)
+            #expect(abs(mapping.quantize(weight) - Int32(stored)) == 1)
         }
     }
     #expect(nearTies == 2)

@@ -5,7 +5,7 @@
 
 import Ch01TFLiteFile
 import Ch02Affine
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch03FloatNetwork
 
@@ -26,7 +26,7 @@ func `each quantized layer is the dequantized layer rounded to its output step`(
         let output = try AffineQuantization(tensor: scales.output)
         let (inputCodes, outputCodes) = (try #require(codesOf[scales.input.index]), try #require(codesOf[scales.output.index]))
         for image in 0..<fixture.images.count {
-            let reals = inputCodes[image].map(input.dequantize)
+            let reals = inputCodes[image].map { input.dequantize(Int32($0)) }
             let ours = layer.apply(reals)
             let theirs = outputCodes[image]
             let bounds = summation.bounds(layer: index, input: reals)
@@ -35,9 +35,9 @@ func `each quantized layer is the dequantized layer rounded to its output step`(
                 // (which also covers rounding S·(q − Z) of inputs and weights to float32); and the
                 // stored bias scale, within 2^-23 of S1·S2 (chapter 1's test), times the bias.
                 let slack = output.scale / 2 + bounds[o] + abs(layer.bias[o]) * 0x1p-22
-                let rounded = output.dequantize(theirs[o])
+                let rounded = output.dequantize(Int32(theirs[o]))
                 let context = "\(path) operator \(scales.operatorIndex) digit \(image) neuron \(o): ours \(ours[o]), TFLite code \(theirs[o]) = \(rounded)"
-                switch theirs[o] {
+                switch Int32(theirs[o]) {
                 case output.codeRange.upperBound: #expect(ours[o] >= rounded - slack, "\(context)")  // saturated at the top
                 case output.codeRange.lowerBound: #expect(ours[o] <= rounded + slack, "\(context)")  // at the bottom, or cut by ReLU
                 default: #expect(abs(ours[o] - rounded) <= slack, "\(context)")

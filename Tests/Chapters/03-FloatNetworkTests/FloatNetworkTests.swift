@@ -5,7 +5,7 @@
 import Ch01TFLiteFile
 import Ch02Affine
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch03FloatNetwork
 
@@ -115,7 +115,7 @@ func `the float network gives LiteRT's answer for every digit of every run`(mode
     let ours = (0..<fixture.images.count).map { network.classify(pixels: fixturePixels(fixture, image: $0)).prediction }
     for run in fixture.runs where run.outputs != nil {
         let output = try #require(run.outputs?.last)
-        let answers = try output.integersPerImage?.map { indexOfMaximum($0) } ?? #require(output.floatsPerImage).map { indexOfMaximum($0) }
+        let answers = try output.integersPerImage?.map { argmax($0) } ?? #require(output.floatsPerImage).map { argmax($0) }
         for (image, theirs) in answers.enumerated() {
             // The quantized runs round: where two classes are within a few output steps the
             // argmax may differ. On these 64 training digits it never does.

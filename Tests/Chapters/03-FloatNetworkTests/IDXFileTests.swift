@@ -3,7 +3,7 @@
 
 import CZlib
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch03FloatNetwork
 

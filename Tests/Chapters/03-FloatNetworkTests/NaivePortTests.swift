@@ -5,7 +5,7 @@
 import Ch01TFLiteFile
 import Ch02Affine
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch03FloatNetwork
 
@@ -31,7 +31,7 @@ func fixtureDigits() throws -> (images: [[UInt8]], labels: [Int]) {
     let digits = try fixtureDigits()
     let layer = port.layers[0]
     for pixels in digits.images.prefix(8) {
-        let seed = port.seedFirstLayer(layer, codes: pixels.map(Int.init))
+        let seed = port.seedFirstLayer(layer, codes: pixels.map(Int32.init))
         let exact = port.exactSums(layer, inputs: pixels.map(Int64.init), subtractingZeroPoints: false)
         for o in 0..<layer.outputCount {
             let withoutBias = exact[o] - layer.biasCodes[o]

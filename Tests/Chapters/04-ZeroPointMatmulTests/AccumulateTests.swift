@@ -3,7 +3,7 @@
 
 import Ch01TFLiteFile
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch04ZeroPointMatmul
 

@@ -4,7 +4,7 @@
 import Ch01TFLiteFile
 import Ch04ZeroPointMatmul
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch05Bias
 

@@ -4,7 +4,7 @@
 
 import Ch01TFLiteFile
 import Ch06Requantize
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test func `each family maps to its fixture run`() {

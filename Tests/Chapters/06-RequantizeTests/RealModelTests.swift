@@ -8,7 +8,7 @@
 
 import Ch01TFLiteFile
 import Ch06Requantize
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// The output type's range, for reading a fixture value as "clamped" or "inside".
@@ -42,7 +42,7 @@ func `Z3 + M·acc matches every output the runtime did not clamp`(model path: St
                 let input = try subject.values(of: layer.scales.input.index, in: run, image: image)
                 let output = try subject.values(of: layer.scales.output.index, in: run, image: image)
                 for (channel, accumulator) in cache.accumulators(layer, input).enumerated() {
-                    let ours = zeroPoint + Int64(requantizer.scaled(accumulator, channel: channel))
+                    let ours = Int64(zeroPoint) + Int64(requantizer.scaled(accumulator, channel: channel))
                     let theirs = Int64(output[output.startIndex + channel])
                     let place = "\(path) operator \(layer.scales.operatorIndex) image \(image) channel \(channel), acc \(accumulator)"
                     if theirs == range.lowerBound {

@@ -5,7 +5,7 @@
 
 import Ch01TFLiteFile
 import Ch06Requantize
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test func `neuron 90 of the first layer on fixture digit 0: M = S1·S2[90]/S3, M0 and shift`() throws {
@@ -97,7 +97,7 @@ func `where the families disagree on real digits`(_ row: Disagreement) throws {
         let written = try subject.values(of: layer.scales.output.index, in: run, image: row.digit)
         let stored = Int64(written[written.startIndex + row.output])
         // Z3 + M·acc, kept inside the type's range: the clamp of these layers (chapter 7).
-        let unclamped = layer.scales.outputZeroPoint + Int64(expected)
+        let unclamped = Int64(layer.scales.outputZeroPoint) + Int64(expected)
         #expect(stored == min(max(unclamped, range.lowerBound), range.upperBound), "\(family.resolver) stored \(stored)")
     }
     #expect(Set(row.scaled).count > 1)

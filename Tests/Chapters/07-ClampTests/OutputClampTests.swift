@@ -6,7 +6,7 @@
 import Ch01TFLiteFile
 import Ch06Requantize
 import Ch07Clamp
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test func `the first layer's RELU range is the whole int8 range, carried by Z3 = −128`() throws {
@@ -34,11 +34,11 @@ import Testing
     for path in RepositoryFiles.modelsWithFixtures {
         let model = try Model.load(path: RepositoryFiles.path(path))
         for layer in try model.fullyConnectedLayers() where layer.fusedActivation == .relu && layer.output.type != .float32 {
-            let qmin: Int64 = layer.output.type == .int8 ? -128 : 0
+            let qmin: Int32 = layer.output.type == .int8 ? -128 : 0
             #expect(layer.outputZeroPoint == qmin, "\(path) operator \(layer.operatorIndex)")
             for family in KernelFamily.allCases {
                 let clamp = try OutputClamp(layer: layer, family: family)
-                #expect(Int64(clamp.minimum) == layer.outputZeroPoint, "\(path) operator \(layer.operatorIndex) \(family)")
+                #expect(clamp.minimum == layer.outputZeroPoint, "\(path) operator \(layer.operatorIndex) \(family)")
                 #expect(Int64(clamp.maximum) == (layer.output.type == .int8 ? 127 : 255))
             }
         }
@@ -49,7 +49,7 @@ import Testing
 struct RangeCase: Sendable, CustomTestStringConvertible {
     let type: TensorType
     let scale: Float
-    let zeroPoint: Int64
+    let zeroPoint: Int32
     let activation: ActivationFunction
     let minimum: Int32
     let maximum: Int32

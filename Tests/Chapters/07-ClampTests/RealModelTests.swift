@@ -7,7 +7,7 @@
 import Ch01TFLiteFile
 import Ch06Requantize
 import Ch07Clamp
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test(arguments: RepositoryFiles.modelsWithFixtures)

@@ -5,7 +5,7 @@
 import Ch01TFLiteFile
 import Ch06Requantize
 import Ch08Softmax
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// Every model with a fixture whose SOFTMAX is quantized (the float model's is not).

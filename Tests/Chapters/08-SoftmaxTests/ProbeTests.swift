@@ -6,7 +6,7 @@
 import Ch01TFLiteFile
 import Ch06Requantize
 import Ch08Softmax
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 struct ProbeAndFamily: CustomTestStringConvertible, Sendable {

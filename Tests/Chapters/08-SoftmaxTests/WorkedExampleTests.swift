@@ -7,7 +7,7 @@ import Ch01TFLiteFile
 import Ch06Requantize
 import Ch08Softmax
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 @Test func `the int8 model's softmax scales a difference by S_in·2^26 and leaves out differences below −62`() throws {

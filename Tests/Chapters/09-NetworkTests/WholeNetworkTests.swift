@@ -4,7 +4,7 @@
 import Ch01TFLiteFile
 import Ch06Requantize
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch09Network
 

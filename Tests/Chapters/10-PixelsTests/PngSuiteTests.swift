@@ -4,7 +4,7 @@
 
 import Ch10Pixels
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 let pngSuite = RepositoryFiles.root.appendingPathComponent("../shared/pngsuite").standardizedFileURL.path

@@ -4,7 +4,7 @@
 
 @testable import Ch10Pixels
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 
 /// The 28×28 digit as a grey picture: ink `factor` times enlarged, black on white when

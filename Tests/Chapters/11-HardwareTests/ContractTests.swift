@@ -4,11 +4,12 @@
 // LiteRT's own scales.
 
 import Ch01TFLiteFile
+import Ch02Affine
 import Ch06Requantize
 import Ch08Softmax
 import Ch09Network
 import Foundation
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch11Hardware
 
@@ -124,11 +125,6 @@ func `the contract alone reproduces the runtime's every layer on every fixture d
     }
 }
 
-@Test func `the argmax takes the first of equal codes, as numpy's does`() {
-    #expect(argmax([3, 7, 7, -2]) == 1)
-    #expect(argmax([-128, -128]) == 0)
-    #expect(argmax([5]) == 0)
-}
 
 @Test func `the families that requantize in floating point have no integer contract`() throws {
     let model = try load("models/mnist-int8.tflite")

@@ -4,7 +4,7 @@
 
 import Ch01TFLiteFile
 import Ch06Requantize
-import ReferenceFixtures
+import TestSupport
 import Testing
 @testable import Ch11Hardware
 

@@ -16,12 +16,13 @@ public enum WorkbookBinary {
         public let standardError: String
     }
 
-    /// Runs `workbook ARGUMENTS` from the repository root.
-    public static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `workbook ARGUMENTS` from the repository root, or from `directory`.
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        process.currentDirectoryURL = RepositoryFiles.root
+        process.currentDirectoryURL = directory ?? RepositoryFiles.root
+        if let environment { process.environment = environment }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -5,13 +5,11 @@
 import Ch01TFLiteFile
 import Ch02Affine
 import Ch06Requantize
-import Ch07Clamp
-import Foundation
 
-func narrateChapter7(_ context: NarrationContext) throws -> String {
+public func narrateChapter7(_ context: NarrationContext) throws -> String {
     let layers = try context.model.fullyConnectedLayers()
     guard let first = layers.first, first.weights.type != .float32 else {
-        throw CommandFailure("\(context.modelPath): chapter 7 needs a quantized model; this one computes in float")
+        throw NarrationError("chapter 7 needs a quantized model; this one computes in float")
     }
     var out = "\(context.modelPath): q3 = clamp(Z3 + M·acc) for each FULLY_CONNECTED\n"
     out += "operator  activation  output  S3            Z3    TFLite range  XNNPACK range\n"
@@ -20,7 +18,7 @@ func narrateChapter7(_ context: NarrationContext) throws -> String {
         let cells = [String(layer.operatorIndex), layer.fusedActivation.rawValue, layer.output.type.description,
                      String(layer.outputScale ?? 0), String(tflite.zeroPoint),
                      "\(tflite.minimum)...\(tflite.maximum)", "\(xnnpack.minimum)...\(xnnpack.maximum)"]
-        out += zip(cells, [8, 10, 6, 12, 4, 12, 0]).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+        out += tableRow(cells, widths: [8, 10, 6, 12, 4, 12, 0]) + "\n"
     }
     let clamp = try OutputClamp(layer: first, family: .reference)
     let s3 = first.outputScale ?? 0
@@ -30,21 +28,23 @@ func narrateChapter7(_ context: NarrationContext) throws -> String {
 
     // The first layer on the digit, in the reference family.
     let requantizer = try Requantizer(layer: first, family: .reference)
-    let input = inputCodes(pixels: context.pixels, quantization: try AffineQuantization(tensor: first.input))
-    let accumulators = try layerAccumulators(first, model: context.model)(input)
+    let accumulators = try LayerAccumulators(first, model: context.model)(try context.referenceCodes(of: first.input.index))
     let scaled = accumulators.enumerated().map { requantizer.scaled($1, channel: $0) }
-    out += "\n\(context.digitSource), operator \(first.operatorIndex), reference kernels:\n"
-    let chapter6 = accumulators.indices.max { accumulators[$0] < accumulators[$1] } ?? 0
-    let lowest = scaled.indices.min { scaled[$0] < scaled[$1] } ?? 0
+    out += "\n\(context.digit.source), operator \(first.operatorIndex), reference kernels:\n"
+    let chapter6 = argmax(accumulators)
+    let lowest = argmax(scaled.map { -Int64($0) })
     for (label, neuron) in [("chapter 6's", chapter6), ("the lowest", lowest)] {
-        let value = scaled[neuron]
-        let stored = clamp.apply(value)
-        let real = Float(stored - clamp.zeroPoint) * s3
-        out += "  neuron \(neuron), \(label): M·acc = \(value), Z3 + M·acc = \(Int64(value) + Int64(clamp.zeroPoint)) -> stored \(stored), the real \(real)\n"
+        let steps = clamp.steps(scaled[neuron])
+        let real = Float(steps.output - clamp.zeroPoint) * s3
+        out += "  neuron \(neuron), \(label): M·acc = \(steps.scaled), Z3 + M·acc = \(steps.withZeroPoint) -> stored \(steps.output), the real \(real)\n"
     }
-    let atBottom = scaled.filter { Int64($0) + Int64(clamp.zeroPoint) <= Int64(clamp.minimum) }.count
-    let aboveTop = scaled.filter { Int64($0) + Int64(clamp.zeroPoint) > Int64(clamp.maximum) }.count
+    let steps = scaled.map(clamp.steps)
+    let atBottom = steps.filter { $0.withZeroPoint <= Int64(clamp.minimum) }.count
+    let aboveTop = steps.filter(\.clippedAbove).count
     out += "  \(atBottom) of \(scaled.count) have Z3 + M·acc ≤ \(clamp.minimum) and store \(clamp.minimum), the real 0; \(aboveTop) lie above \(clamp.maximum)\n"
-    out += try familyDisagreements(context, stored: true)
+    out += try familyDisagreements(context) { layer, family in
+        let clamp = try OutputClamp(layer: layer, family: family)
+        return clamp.apply
+    }
     return out
 }

@@ -140,38 +140,6 @@ public struct EncodedData: Decodable, Sendable {
     }
 }
 
-/// Where the repository's files are, found from this source file's location.
-public enum RepositoryFiles {
-    public static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    /// The shipped quantized and float models, by file name.
-    public static let shippedModels = [
-        "mnist-float.tflite", "mnist-uint8.tflite", "mnist-int8.tflite",
-        "mnist-int8-per-tensor.tflite", "mnist-int8-float-io.tflite",
-    ]
-
-    /// Every model with a fixture: the shipped ones and the variants in models/variants/.
-    public static var modelsWithFixtures: [String] {
-        let variants = (try? FileManager.default.contentsOfDirectory(atPath: path("models/variants"))) ?? []
-        return shippedModels.map { "models/\($0)" } + variants.filter { $0.hasSuffix(".tflite") }.sorted().map { "models/variants/\($0)" }
-    }
-
-    /// The fixture of a model: models/X.tflite → models/fixtures/X.json.
-    public static func fixture(for model: String) throws -> ReferenceFixture {
-        let stem = (model as NSString).lastPathComponent.replacingOccurrences(of: ".tflite", with: ".json")
-        let directory = model.contains("/variants/") ? "models/fixtures/variants" : "models/fixtures"
-        let url = root.appendingPathComponent(directory).appendingPathComponent(stem)
-        do {
-            return try JSONDecoder().decode(ReferenceFixture.self, from: Data(contentsOf: url))
-        } catch {
-            throw FixtureError("cannot read \(directory)/\(stem) (\(error)); regenerate it with `python tools/reference.py`")
-        }
-    }
-}
-
 public struct FixtureError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }

@@ -1,12 +1,9 @@
-// The narration of chapter 1 (`workbook chapter 1`): the .tflite file, walked from its first
+// Chapter 1's narration (`workbook chapter 1`): the .tflite file, walked from its first
 // byte to the scale S3 that the seed's author could not find.
 
-import Ch01TFLiteFile
-import Foundation
-
-func narrateChapter1(_ context: NarrationContext) throws -> String {
+public func narrateChapter1(_ context: NarrationContext) throws -> String {
     let model = context.model
-    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ModelOptions.resolve(context.modelPath))))
+    let bytes = try UserFile.read(context.modelFile, kind: "a .tflite file", maximumBytes: Model.maximumFileSize)
     let file = FlatBuffer(bytes: bytes)
     let root = try file.rootTable()
     let graph = model.main

@@ -5,37 +5,35 @@
 import Ch01TFLiteFile
 import Ch03FloatNetwork
 import Foundation
-import ReferenceFixtures
 
-func narrateChapter3(_ context: NarrationContext) throws -> String {
-    var out = "\(context.digitSource)\n"
-    let floatPath = "models/mnist-float.tflite"
-    let floatModel = try Model.load(path: Repository.root.appendingPathComponent(floatPath).path)
+public func narrateChapter3(_ context: NarrationContext) throws -> String {
+    var out = "\(context.digit.source)\n"
+    let floatPath = context.floatModelPath
+    let floatModel = try Model.load(path: try context.shippedFile(floatPath))
     let float = try FloatNetwork(model: floatModel)
     out += "\nthe float network, \(floatPath) (its float32 weights):\n"
-    out += describe(float.classify(pixels: context.pixels))
+    out += describe(float.classify(pixels: context.digit.pixels))
 
     guard let family = try context.model.family(), family != .float else {
         return out + "\n\(context.modelPath) has no codes to port; the seed's port needs a quantized model (--model models/mnist-uint8.tflite)\n"
     }
     let port = try NaivePort(model: context.model)
     out += "\nthe same network from \(context.modelPath), weights dequantized, w = S2·(q − Z2):\n"
-    out += describe(port.dequantized.classify(pixels: context.pixels))
+    out += describe(port.dequantized.classify(pixels: context.digit.pixels))
 
     out += "\nthe seed's port of \(context.modelPath) on this digit, and each fix:\n"
     for step in NaiveStep.allCases where step != .scaledBack {
-        let result = port.run(pixels: context.pixels, step: step)
+        let result = port.run(pixels: context.digit.pixels, step: step)
         let logits = result.integerLogits ?? []
         let range = "\(logits.min() ?? 0) to \(logits.max() ?? 0)"
         out += "  \(step.rawValue). \(step)".padding(toLength: 42, withPad: " ", startingAt: 0)
             + "says \(result.prediction), logits \(range)\(result.wrapped ? " (int32 wrapped)" : "")\n"
     }
 
-    let fixture = try RepositoryFiles.fixture(for: "models/mnist-int8.tflite")
-    let images = (0..<fixture.images.count).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
+    let images = context.digits.map(\.pixels)
     out += "\nall \(images.count) fixture digits (6 or 7 of each):\n"
-    out += try naiveAccuracyTable(images: images, labels: fixture.images.map(\.label), model: context.model)
-    let floatCorrect = zip(images, fixture.images).filter { float.classify(pixels: $0).prediction == $1.label }.count
+    out += try naiveAccuracyTable(images: images, labels: context.digits.map(\.label), model: context.model)
+    let floatCorrect = context.digits.filter { float.classify(pixels: $0.pixels).prediction == $0.label }.count
     out += "and the float network, \(floatPath): \(floatCorrect)/\(images.count)\n"
     return out
 }

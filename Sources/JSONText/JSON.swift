@@ -1,11 +1,11 @@
 // A small JSON writer: keys stay in the order we give them, so the output reads like the
 // issue's description of it and diffs cleanly.
 
-enum JSON {
+public enum JSON: Sendable {
     case null, bool(Bool), int(Int), double(Double), float(Float), string(String)
     case array([JSON]), object([(String, JSON)])
 
-    var text: String {
+    public var text: String {
         switch self {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
@@ -20,7 +20,7 @@ enum JSON {
         }
     }
 
-    static func quote(_ string: String) -> String {
+    public static func quote(_ string: String) -> String {
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {

@@ -3,12 +3,10 @@
 // uint8 and int8 forms of the same numbers.
 
 import Ch01TFLiteFile
-import Ch02Affine
-import Foundation
 
-func narrateChapter2(_ context: NarrationContext) throws -> String {
+public func narrateChapter2(_ context: NarrationContext) throws -> String {
     let graph = context.model.main
-    guard let inputIndex = graph.inputs.first else { throw CommandFailure("\(context.modelPath): the model has no input tensor") }
+    guard let inputIndex = graph.inputs.first else { throw NarrationError("the model has no input tensor") }
     let input = graph.tensors[inputIndex]
     var out = "\(context.modelPath): input tensor \(input.index) '\(input.name)' \(input.type) \(input.shape)\n"
 
@@ -33,29 +31,29 @@ func narrateChapter2(_ context: NarrationContext) throws -> String {
     // The first pixel of each new value along the digit's middle row.
     let row = 14
     var seen = Set<UInt8>(), columns: [Int] = []
-    for column in 0..<28 where seen.insert(context.pixels[row * 28 + column]).inserted { columns.append(column) }
-    out += "\n\(context.digitSource), row \(row): q = round(r / S) + Z, then back r = S·(q − Z)\n"
-    out += pad("  column", 9) + pad("pixel", 7) + pad("r = pixel/255", 15) + pad("r / S", 11) + pad("q", 6) + "S·(q − Z)\n"
+    for column in 0..<28 where seen.insert(context.digit.pixels[row * 28 + column]).inserted { columns.append(column) }
+    out += "\n\(context.digit.source), row \(row): q = round(r / S) + Z, then back r = S·(q − Z)\n"
+    out += padded("  column", 9) + padded("pixel", 7) + padded("r = pixel/255", 15) + padded("r / S", 11) + padded("q", 6) + "S·(q − Z)\n"
     for column in columns.prefix(6) {
-        let pixel = context.pixels[row * 28 + column]
+        let pixel = context.digit.pixels[row * 28 + column]
         let real = pixelReal(pixel)
         let code = mapping.quantize(real)
-        out += pad("  \(column)", 9) + pad("\(pixel)", 7) + pad("\(real)", 15) + pad("\(real / mapping.scale)", 11) + pad("\(code)", 6) + "\(mapping.dequantize(code))\n"
+        out += padded("  \(column)", 9) + padded("\(pixel)", 7) + padded("\(real)", 15) + padded("\(real / mapping.scale)", 11) + padded("\(code)", 6) + "\(mapping.dequantize(code))\n"
     }
     let roundTrips = mapping.codeRange.allSatisfy { mapping.quantize(mapping.dequantize($0)) == $0 }
     out += "all \(mapping.codeRange.count) codes survive quantize(dequantize(q)) == q: \(roundTrips ? "yes" : "no")\n"
 
     guard let other = mapping.inOtherEightBitType() else { return out }
     out += "\nthe same reals as \(other.type): \(other)\n"
-    out += pad("  pixel", 8) + pad("\(mapping.type) q", 10) + pad("\(other.type) q", 10) + "real (both)\n"
+    out += padded("  pixel", 8) + padded("\(mapping.type) q", 10) + padded("\(other.type) q", 10) + "real (both)\n"
     for column in columns.prefix(6).dropFirst(2).prefix(2) + [columns[0]] {
-        let real = pixelReal(context.pixels[row * 28 + column])
+        let real = pixelReal(context.digit.pixels[row * 28 + column])
         let (code, partner) = (mapping.quantize(real), other.quantize(real))
-        out += pad("  \(context.pixels[row * 28 + column])", 8) + pad("\(code)", 10) + pad("\(partner)", 10) + "\(mapping.dequantize(code)) = \(other.dequantize(partner))\n"
+        out += padded("  \(context.digit.pixels[row * 28 + column])", 8) + padded("\(code)", 10) + padded("\(partner)", 10) + "\(mapping.dequantize(code)) = \(other.dequantize(partner))\n"
     }
     let uint8Mapping = mapping.type == .uint8 ? mapping : other
-    let flips = (0...255).allSatisfy { code in
-        Int(AffineQuantization.int8Code(flippingTopBitOf: UInt8(code))) == code - 128
+    let flips = (Int32(0)...255).allSatisfy { code in
+        Int32(AffineQuantization.int8Code(flippingTopBitOf: UInt8(code))) == code - 128
             && uint8Mapping.dequantize(code) == (uint8Mapping.inOtherEightBitType()?.dequantize(code - 128))
     }
     out += "all 256 codes: uint8 q and int8 q − 128 (its top bit flipped) stand for the same real: \(flips ? "yes" : "no")\n"
@@ -63,12 +61,7 @@ func narrateChapter2(_ context: NarrationContext) throws -> String {
     out += "\nchoosing S and Z for a range (widened to contain 0.0, Z nudged to a whole code):\n"
     for (low, high) in [(0.0, 1.0), (-1.0, 1.0), (0.2, 1.0)] {
         let (unsigned, signed) = (AffineQuantization.choose(minimum: low, maximum: high, type: .uint8), AffineQuantization.choose(minimum: low, maximum: high, type: .int8))
-        out += pad("  [\(low), \(high)]", 14) + pad("uint8: S = \(unsigned.scale), Z = \(unsigned.zeroPoint)", 32) + "int8: Z = \(signed.zeroPoint)\n"
+        out += padded("  [\(low), \(high)]", 14) + padded("uint8: S = \(unsigned.scale), Z = \(unsigned.zeroPoint)", 32) + "int8: Z = \(signed.zeroPoint)\n"
     }
     return out
-}
-
-/// Left-aligns `text` in a column of `width` characters.
-private func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }

@@ -5,21 +5,19 @@
 import Ch01TFLiteFile
 import Ch02Affine
 import Ch09Network
-import Ch10Pixels
 import Foundation
-import ReferenceFixtures
 
 /// The picture chapter 10 follows: black ink on a white 240×160 canvas, off-centre, 3× enlarged.
-let chapter10Picture = "images/digits/mnist-train-03085-label-6-240x160-off-centre.png"
+public let chapter10Picture = "images/digits/mnist-train-03085-label-6-240x160-off-centre.png"
 
-func narrateChapter10(_ context: NarrationContext) throws -> String {
-    let picture = try readPicture(Repository.root.appendingPathComponent(chapter10Picture).path)
+public func narrateChapter10(_ context: NarrationContext) throws -> String {
+    let picture = try DigitPicture.read(path: try context.shippedFile(chapter10Picture))
     let steps = picture.preprocessing
     let decoded = picture.decoded
     var out = "\(chapter10Picture), for \(context.modelPath)\n"
 
     // Step 1: libpng, then grey.
-    let darkest = steps.gray.pixels.indices.min { steps.gray.pixels[$0] < steps.gray.pixels[$1] }!
+    let darkest = argmax(steps.gray.pixels.map { 255 - Int($0) })
     let rgba = Array(decoded.samples[(4 * darkest)..<(4 * darkest + 4)])
     out += "step 1  libpng: \(decoded.width)×\(decoded.height) \(decoded.fileFormat) → 8-bit RGBA; grey = 0.299 R + 0.587 G + 0.114 B, over white\n"
     out += "        darkest pixel, row \(darkest / decoded.width), column \(darkest % decoded.width): RGBA \(rgba) → grey \(steps.gray.pixels[darkest])\n"
@@ -64,11 +62,9 @@ func narrateChapter10(_ context: NarrationContext) throws -> String {
     }
 
     // The MNIST digit it was drawn from, and the network's answer.
-    let fixture = try RepositoryFiles.fixture(for: "models/mnist-int8.tflite")
-    if let index = fixture.images.firstIndex(where: { $0.row == 3085 }) {
-        let original = Array(fixture.pixels.bytes[(index * 784)..<((index + 1) * 784)])
-        let equal = zip(original, picture.pixels).filter { $0 == $1 }.count
-        out += "\nMNIST training digit 3085 (a \(fixture.images[index].label)), which the picture was drawn from: \(equal) of 784 pixels equal\n"
+    if let original = context.digits.first(where: { $0.mlxtendRow == 3085 }) {
+        let equal = zip(original.pixels, picture.pixels).filter { $0 == $1 }.count
+        out += "\nMNIST training digit 3085 (a \(original.label)), which the picture was drawn from: \(equal) of 784 pixels equal\n"
     }
     let run = try Network(model: context.model, family: .reference).run(pixels: picture.pixels)
     out += "prediction, reference kernels: \(run.prediction)\n"
@@ -76,4 +72,4 @@ func narrateChapter10(_ context: NarrationContext) throws -> String {
 }
 
 /// Two decimals, enough to see where a centre of mass falls between pixels.
-private func fixed(_ value: Double) -> String { String(format: "%.2f", value) }
+private func fixed(_ value: Double) -> String { decimal(value, 2) }

@@ -3,13 +3,12 @@
 
 import Ch01TFLiteFile
 import Ch06Requantize
-import Ch09Network
 
-func narrateChapter9(_ context: NarrationContext) throws -> String {
+public func narrateChapter9(_ context: NarrationContext) throws -> String {
     let model = context.model
     let network = try Network(model: model, family: .reference)
-    let run = try network.run(pixels: context.pixels)
-    var out = "\(context.modelPath), reference kernels, on \(context.digitSource)\n"
+    let run = try network.run(pixels: context.digit.pixels)
+    var out = "\(context.modelPath), reference kernels, on \(context.digit.source)\n"
     out += "input  tensor \(network.input.index) \(network.input.type) \(network.input.shape): \(summary(run.tensors[network.input.index]!))\n"
     for (op, tensor) in run.written {
         let code = model.operatorCodes[model.main.operators[op].opcodeIndex]
@@ -19,11 +18,11 @@ func narrateChapter9(_ context: NarrationContext) throws -> String {
             out += "       accumulators (bias included) from \(low) to \(high)\n"
         }
     }
-    out += "prediction: \(run.prediction) (the label is \(context.label))\n\n"
+    out += "prediction: \(run.prediction) (the label is \(context.digit.label))\n\n"
     out += "the same digit in each family:\n"
     for family in KernelFamily.allCases {
         do {
-            let other = try Network(model: model, family: family).run(pixels: context.pixels)
+            let other = try Network(model: model, family: family).run(pixels: context.digit.pixels)
             let differing = run.written.reduce(0) { count, written in
                 let (ours, theirs) = (run.tensors[written.tensor]!, other.tensors[written.tensor]!)
                 return count + (ours.integers.map { zip($0, theirs.integers ?? []).filter { $0 != $1 }.count } ?? 0)

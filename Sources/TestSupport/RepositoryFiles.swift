@@ -1,0 +1,29 @@
+// Test support: the checkout the tests run in, and its models and fixtures as the manifest
+// lists them. Linked into the test targets only; the binary finds its files through
+// ShippedFiles, which this re-exports so that a test sees the fixture types too.
+
+@_exported import ShippedFiles
+import Foundation
+
+public enum RepositoryFiles {
+    /// The checkout: the tests run from .build/ inside it, where ShippedFiles finds it.
+    public static var root: URL { try! ShippedFiles.home() }
+
+    public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    static var manifest: Manifest { try! ShippedFiles.manifest() }
+
+    /// The shipped models (models/*.tflite), by path relative to the checkout.
+    public static var shippedModels: [String] { manifest.shippedModels.map(\.model) }
+
+    /// Every model with a fixture: the shipped ones and the variants in models/variants/.
+    public static var modelsWithFixtures: [String] { manifest.models.map(\.model) }
+
+    /// The fixture of a model listed in the manifest.
+    public static func fixture(for model: String) throws -> ReferenceFixture {
+        guard let entry = manifest.models.first(where: { $0.model == model }) else {
+            throw FixtureError("\(model) is not in models/manifest.json, so it has no fixture")
+        }
+        return try ShippedFiles.fixture(entry.fixture)
+    }
+}

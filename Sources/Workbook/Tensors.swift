@@ -1,0 +1,84 @@
+// `workbook tensors` (chapter 9): every tensor the network writes, for every image of an MNIST
+// IDX file, one JSON line each — the machine interface that tools/crosscheck.py compares with
+// TFLite's own tensors. For a person, `workbook trace IMAGE.png`.
+
+import ArgumentParser
+import Ch01TFLiteFile
+import Ch03FloatNetwork
+import Ch09Network
+import Foundation
+import JSONText
+
+struct Tensors: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Chapter 9: every tensor the network writes, for each MNIST image, as JSON lines.",
+        discussion: """
+            Writes one line per image: {"image": i, "tensors": {"<tensor name>": [values]}} for every \\
+            tensor an operator writes, named as in the .tflite file; integer codes as integers, float \\
+            tensors as numbers. tools/crosscheck.py compares them with TFLite's own.
+            """)
+
+    @OptionGroup var options: ModelOptions
+    @OptionGroup var kernels: KernelOptions
+
+    @Option(help: ArgumentHelp("An MNIST images file in IDX format, gzipped or not.", valueName: "images.idx.gz"))
+    var mnist: String
+
+    @Option(parsing: .unconditional, help: "Only the first N images.")
+    var first: Int?
+
+    func validate() throws {
+        if let first, first < 0 { throw ValidationError("--first takes a count of images, not \(first)") }
+    }
+
+    func run() throws {
+        try failingCleanly {
+            let loaded = try options.load()
+            let network: Network
+            do { network = try Network(model: loaded.model, family: kernels.kernels) } catch {
+                throw CommandFailure("\(loaded.name): \(error)")
+            }
+            let images: IDXFile
+            do { images = try IDXFile.read(path: mnist) } catch { throw CommandFailure("\(error)") }
+            guard images.dimensions.count == 3, images.dimensions[1] * images.dimensions[2] == network.input.elementCount else {
+                throw CommandFailure("\(mnist): images of shape \(images.dimensions) do not fit the model's input \(network.input.shape)")
+            }
+            let size = images.dimensions[1] * images.dimensions[2]
+            let count = min(first ?? images.dimensions[0], images.dimensions[0])
+            let names = loaded.model.main.tensors.map { JSON.quote($0.name) }
+            let output = BufferedOutput()
+            for image in 0..<count {
+                let pixels = Array(images.data[(image * size)..<((image + 1) * size)])
+                let run: NetworkRun
+                do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
+                var line = "{\"image\": \(image), \"tensors\": {"
+                for (position, written) in run.written.enumerated() {
+                    if position > 0 { line += ", " }
+                    line += names[written.tensor] + ": ["
+                    switch run.tensors[written.tensor]! {
+                    case .integers(let values): line += values.map { String($0) }.joined(separator: ", ")
+                    case .floats(let values): line += values.map { "\($0)" }.joined(separator: ", ")
+                    }
+                    line += "]"
+                }
+                output.write(line + "}}\n")
+            }
+            output.flush()
+        }
+    }
+}
+
+/// Collects stdout in large chunks: the tensors of 10,000 images are tens of megabytes.
+final class BufferedOutput {
+    private var pending = ""
+
+    func write(_ text: String) {
+        pending += text
+        if pending.utf8.count > 1 << 20 { flush() }
+    }
+
+    func flush() {
+        FileHandle.standardOutput.write(Data(pending.utf8))
+        pending = ""
+    }
+}

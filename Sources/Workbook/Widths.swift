@@ -1,0 +1,46 @@
+// `workbook widths` (chapter 11): how many bits each layer's accumulator and requantization
+// product need, worst case and seen on the digits, so hardware can size its registers.
+
+import ArgumentParser
+import Ch01TFLiteFile
+import Ch11Hardware
+
+struct Widths: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Chapter 11: the bits each layer's accumulator needs, worst case and seen on the digits.")
+
+    @OptionGroup var options: ModelOptions
+    @OptionGroup var contract: ContractOptions
+    @OptionGroup var digits: DigitOptions
+
+    func run() throws {
+        try failingCleanly {
+            let loaded = try options.load()
+            let contract = try self.contract.contract(of: loaded)
+            let (images, source) = try digits.images()
+            let measured: (survey: AccumulatorSurvey, classAgreements: Int)
+            do { measured = try AccumulatorSurvey.measure(contract, model: loaded.model, images: images) } catch {
+                throw CommandFailure("\(loaded.name): \(error)")
+            }
+            print(widthReport(contract, measured.survey, classAgreements: measured.classAgreements, source: source, model: loaded.name), terminator: "")
+        }
+    }
+
+    /// Chapter 11's table: per layer the widths of the factors, the product, the accumulator
+    /// (worst case and seen) and the requantization's product.
+    func widthReport(_ contract: NetworkContract, _ survey: AccumulatorSurvey, classAgreements: Int, source: String, model: String) -> String {
+        func range<T: BinaryInteger>(_ r: ClosedRange<T>) -> String { "\(r.lowerBound)…\(r.upperBound)" }
+        var out = "\(model), \(contract.family.rawValue) kernels, over \(source)\n"
+        for (index, width) in LayerWidths.of(contract).enumerated() {
+            out += "op \(width.operatorIndex), \(width.inputCount) inputs: q_w − Z2 in \(range(width.weightTerms)), q_in − Z1 in \(range(width.inputTerms)), products of \(width.productBits) bits\n"
+            out += "  acc, worst case:   \(range(width.worstCase)), \(width.worstCaseBits) bits (chapter 4's bound before the bias: \(width.productsBound.bits) bits)\n"
+            if let seen = survey.seen[index] {
+                out += "  acc, largest seen: \(range(seen)), \(twosComplementBits(seen)) bits\n"
+                out += "  x·M0 of (11.3): \(width.multiplyBits(accumulators: width.worstCase)) bits worst case, \(width.multiplyBits(accumulators: seen)) bits seen\n"
+            }
+        }
+        let last = contract.layers[contract.layers.count - 1].operatorIndex
+        out += "the class, argmax of op \(last)'s codes, is the network's prediction on \(classAgreements) of \(survey.imageCount) images\n"
+        return out
+    }
+}
