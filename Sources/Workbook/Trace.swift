@@ -130,10 +130,11 @@ struct Trace: ParsableCommand {
 
     /// Chapter 8: the softmax over the last layer's outputs, seen from one neuron.
     func softmaxText(model: Model, network: Network, run: NetworkRun, neuron: Int) -> String {
-        guard let softmax = try? model.softmaxLayer(), let algorithm = network.softmax?.algorithm,
+        guard let softmax = try? model.softmaxLayer(), network.softmax != nil,
               let logits = run.tensors[softmax.input.index]?.integers, let codes = run.tensors[softmax.output.index]?.integers,
               let output = try? AffineQuantization(tensor: softmax.output), let probabilities = run.probabilities else { return "" }
         let largest = logits.max()!
+        let algorithm = SoftmaxAlgorithm(family: network.family)
         return "  chapter 8  softmax (\(algorithm.rawValue)) of the \(logits.count) logits, largest \(largest): "
             + "this one is \(logits[neuron] - largest) codes below it → code \(codes[neuron]) = "
             + "S·(q − Z) = \(output.scale)·(\(codes[neuron]) \(minusTerm(output.zeroPoint))) = probability \(probabilities[neuron])\n"

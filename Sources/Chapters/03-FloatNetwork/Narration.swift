@@ -3,7 +3,6 @@
 // digits (the digits tools/reference.py ran through TFLite, each with its label).
 
 import Ch01TFLiteFile
-import Ch03FloatNetwork
 import Foundation
 
 public func narrateChapter3(_ context: NarrationContext) throws -> String {

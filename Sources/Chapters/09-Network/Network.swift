@@ -42,7 +42,8 @@ public struct Network: Sendable {
 
     /// The quantized SOFTMAX, prepared (nil for a float model or a model that ends in logits).
     public var softmax: QuantizedSoftmax? {
-        steps.lazy.compactMap { if case .softmax(let softmax) = $0.step { softmax } else { nil } }.first
+        for (_, step, _, _) in steps { if case .softmax(let softmax) = step { return softmax } }
+        return nil
     }
 
     /// The tensor the SOFTMAX writes and how its codes become probabilities (chapter 2's
