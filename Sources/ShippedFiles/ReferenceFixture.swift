@@ -93,6 +93,13 @@ public struct ReferenceFixture: Decodable, Sendable {
     }
 
     public func run(_ resolver: String) -> Run? { runs.first { $0.resolver == resolver && $0.outputs != nil } }
+
+    /// The pixels of fixture image `image`, 0…255, row-major: the images share `pixels` equally
+    /// (784 each, 28×28 MNIST digits).
+    public func pixels(ofImage image: Int) -> [UInt8] {
+        let size = pixels.bytes.count / max(images.count, 1)
+        return Array(pixels.bytes[(image * size)..<((image + 1) * size)])
+    }
 }
 
 extension ReferenceFixture.Run {

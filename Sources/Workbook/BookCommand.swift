@@ -16,9 +16,11 @@ struct BookCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every place where prose and code disagree.")
         func run() throws {
-            let problems = try BookChecker(root: try checkout(), workbook: CommandLine.arguments[0]).problems()
-            problems.forEach { print($0) }
-            if !problems.isEmpty { throw ExitCode.failure }
+            try failingCleanly {
+                let problems = try BookChecker(root: try checkout(), workbook: CommandLine.arguments[0]).problems()
+                problems.forEach { print($0) }
+                if !problems.isEmpty { throw ExitCode.failure }
+            }
         }
     }
 
@@ -26,16 +28,15 @@ struct BookCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rewrite snippet and console blocks from the code and the binary.", shouldDisplay: false)
         func run() throws {
-            let changed = try BookChecker(root: try checkout(), workbook: CommandLine.arguments[0]).update()
-            changed.forEach { print("updated \($0)") }
+            try failingCleanly {
+                let changed = try BookChecker(root: try checkout(), workbook: CommandLine.arguments[0]).update()
+                changed.forEach { print("updated \($0)") }
+            }
         }
     }
 }
 
 /// The checkout whose chapters/ the book commands read: the workbook's home.
 func checkout() throws -> URL {
-    do { return try ShippedFiles.home() } catch {
-        standardError("\(error)")
-        throw ExitCode.failure
-    }
+    do { return try ShippedFiles.home() } catch { throw CommandFailure("\(error)") }
 }

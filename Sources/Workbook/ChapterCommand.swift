@@ -64,6 +64,8 @@ struct ChapterCommand: ParsableCommand {
                 reference = digits.indices.map { image in fixture.integerTensors(of: run, image: image) }
                 source = "LiteRT's reference"
             } else {
+                // Chapters 1 to 3 need no reference codes, so a model chapter 9 refuses is still
+                // narrated there; the later chapters then say which codes are missing.
                 let network = try? Network(model: loaded.model, family: .reference)
                 reference = try digits.map { digit in try network?.run(pixels: digit.pixels).integerTensors ?? [:] }
                 source = "chapter 9's reference"
@@ -71,7 +73,7 @@ struct ChapterCommand: ParsableCommand {
             return NarrationContext(model: loaded.model, modelPath: loaded.name, modelFile: loaded.file, digit: digit, digits: digits,
                                     reference: reference, referenceSource: source, floatModelPath: manifest.floatModel,
                                     shippedFile: { try ShippedFiles.path($0) })
-        } catch let failure as CommandFailure { throw failure } catch {
+        } catch {
             throw CommandFailure("\(loaded.name): \(error)")
         }
     }
@@ -81,7 +83,7 @@ extension ReferenceFixture {
     /// The fixture's digits, as the narrations take them.
     var digits: [NarrationDigit] {
         images.indices.map { index in
-            NarrationDigit(pixels: Array(pixels.bytes[(index * 784)..<((index + 1) * 784)]), label: images[index].label, mlxtendRow: images[index].row)
+            NarrationDigit(pixels: pixels(ofImage: index), label: images[index].label, mlxtendRow: images[index].row)
         }
     }
 

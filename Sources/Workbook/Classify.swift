@@ -113,9 +113,9 @@ struct Classifier {
     func classify(_ picture: DigitPicture) throws -> Answer {
         let run: NetworkRun
         do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(picture.path): \(error)") }
-        let softmax = network.softmaxOutput
+        let softmax = network.softmaxTensors
         return Answer(digit: run.prediction, probabilities: run.probabilities,
-                      outputCodes: softmax.flatMap { run.tensors[$0.index]?.integers }, outputQuantization: softmax?.quantization)
+                      outputCodes: softmax.flatMap { run.tensors[$0.probabilities]?.integers }, outputQuantization: softmax?.quantization)
     }
 }
 

@@ -111,7 +111,7 @@ struct DigitOptions: ParsableArguments {
             let count = vectors ?? Self.fixtureDigits
             let fixture: ReferenceFixture
             do { fixture = try ShippedFiles.fixture(try ShippedFiles.manifest().narrationDigits) } catch { throw CommandFailure("\(error)") }
-            let images = (0..<count).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
+            let images = (0..<count).map(fixture.pixels(ofImage:))
             return (images, count == Self.fixtureDigits ? "the \(count) fixture digits (models/fixtures/)" : "the first \(count) fixture digits (models/fixtures/)")
         }
         let file: IDXFile

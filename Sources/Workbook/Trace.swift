@@ -80,7 +80,7 @@ struct Trace: ParsableCommand {
             let why = neuron != nil ? "" : (isLast ? " (the winning class)" : " (the largest output)")
             out += "\nneuron \(chosenNeuron) of layer \(chosenLayer)\(why), \(family.rawValue) kernels:\n"
             out += traced.lines(layer: layers[chosenLayer], expectedOutput: outputs[chosenNeuron]).map { "  " + $0 + "\n" }.joined()
-            if isLast { out += softmaxText(model: loaded.model, network: network, run: run, neuron: chosenNeuron) }
+            if isLast { out += softmaxText(network: network, run: run, neuron: chosenNeuron) }
             print(out, terminator: "")
         }
     }
@@ -129,12 +129,11 @@ struct Trace: ParsableCommand {
     func range<T: Comparable>(_ low: T, _ high: T) -> String { span(low, high, separator: " to ") }
 
     /// Chapter 8: the softmax over the last layer's outputs, seen from one neuron.
-    func softmaxText(model: Model, network: Network, run: NetworkRun, neuron: Int) -> String {
-        guard let softmax = try? model.softmaxLayer(), network.softmax != nil,
-              let logits = run.tensors[softmax.input.index]?.integers, let codes = run.tensors[softmax.output.index]?.integers,
-              let output = try? AffineQuantization(tensor: softmax.output), let probabilities = run.probabilities else { return "" }
+    func softmaxText(network: Network, run: NetworkRun, neuron: Int) -> String {
+        guard let algorithm = network.softmax?.algorithm, let softmax = network.softmaxTensors, let output = softmax.quantization,
+              let logits = run.tensors[softmax.logits]?.integers, let codes = run.tensors[softmax.probabilities]?.integers,
+              let probabilities = run.probabilities else { return "" }
         let largest = logits.max()!
-        let algorithm = SoftmaxAlgorithm(family: network.family)
         return "  chapter 8  softmax (\(algorithm.rawValue)) of the \(logits.count) logits, largest \(largest): "
             + "this one is \(logits[neuron] - largest) codes below it → code \(codes[neuron]) = "
             + "S·(q − Z) = \(output.scale)·(\(codes[neuron]) \(minusTerm(output.zeroPoint))) = probability \(probabilities[neuron])\n"

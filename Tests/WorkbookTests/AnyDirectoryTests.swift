@@ -35,3 +35,33 @@ let elsewhere = URL(fileURLWithPath: NSTemporaryDirectory())
     #expect(result.status == 1)
     #expect(result.standardError == "workbook: WORKBOOK_HOME is /nonexistent, which holds no models/manifest.json\n")
 }
+
+@Test func `a copy of a shipped model is recognised by its bytes, and a changed one is not`() throws {
+    let shipped = RepositoryFiles.path("models/mnist-uint8.tflite")
+    let copy = elsewhere.appendingPathComponent("my-model-\(UUID()).tflite").path
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: shipped))
+    try bytes.write(to: URL(fileURLWithPath: copy))
+    defer { try? FileManager.default.removeItem(atPath: copy) }
+    #expect(ShippedFiles.entry(forModelFile: copy)?.fixture == "models/fixtures/mnist-uint8.json")
+    bytes[bytes.count - 1] ^= 1
+    try bytes.write(to: URL(fileURLWithPath: copy))
+    #expect(ShippedFiles.entry(forModelFile: copy) == nil)
+    #expect(ShippedFiles.entry(forModelFile: "/no/such.tflite") == nil)
+}
+
+@Test func `a model the workbook does not ship is narrated from chapter 9's reference network, with the same numbers`() throws {
+    // The shipped int8 model with one byte more at its end: the same network, other bytes, so
+    // no fixture is found for it and the narration runs chapter 9's reference kernels instead.
+    let copy = elsewhere.appendingPathComponent("unshipped-\(UUID()).tflite").path
+    try (Data(contentsOf: URL(fileURLWithPath: RepositoryFiles.path("models/mnist-int8.tflite"))) + [0]).write(to: URL(fileURLWithPath: copy))
+    defer { try? FileManager.default.removeItem(atPath: copy) }
+    for chapter in ["6", "8"] {
+        let shipped = try WorkbookBinary.run(["chapter", chapter])
+        let unshipped = try WorkbookBinary.run(["chapter", chapter, "--model", copy])
+        #expect(unshipped.status == 0, "\(unshipped.standardError)")
+        #expect(unshipped.standardOutput.contains("chapter 9's reference"))
+        let expected = shipped.standardOutput.replacingOccurrences(of: "models/mnist-int8.tflite", with: copy)
+            .replacingOccurrences(of: "LiteRT's reference", with: "chapter 9's reference")
+        #expect(unshipped.standardOutput == expected, "chapter \(chapter)")
+    }
+}

@@ -3,7 +3,7 @@
 import Foundation
 
 /// An error about a file the user gave us: it names the file and says what is wrong.
-public struct ModelFileError: Error, CustomStringConvertible {
+public struct ModelFileError: Error, Equatable, CustomStringConvertible {
     public let file: String
     public let reason: String
     public init(file: String, reason: String) { (self.file, self.reason) = (file, reason) }

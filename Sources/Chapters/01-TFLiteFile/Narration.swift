@@ -21,11 +21,12 @@ public func narrateChapter1(_ context: NarrationContext) throws -> String {
     let weights = layer.weights
     let buffer = model.buffers[weights.buffer].bytes
     out += "tensor \(weights.index)   the weights, \(weights.type) \(weights.shape), \(buffer.count) bytes in buffer \(weights.buffer) at file byte \(buffer.startIndex)\n"
-    let firstRow = buffer.prefix(weights.shape.last ?? 0).map { Int8(bitPattern: $0) }
+    // Chapter 1's own reading of the buffer: int8 or uint8 codes, by the tensor's type.
+    let firstRow = (try? model.codes(of: weights))?.prefix(weights.shape.last ?? 0) ?? []
     if let at = firstRow.firstIndex(where: { $0 != 0 }), let s2 = layer.weightScales.first {
-        let code = Int(firstRow[at])
+        let code = firstRow[at]
         let zero = layer.weightZeroPoints.first ?? 0
-        out += "            row 0, column \(at): code \(code), S2[0] = \(s2), Z2 = \(zero), so it stands for \(s2) × (\(code) − \(zero)) = \(s2 * Float(code - Int(zero)))\n"
+        out += "            row 0, column \(at): code \(code), S2[0] = \(s2), Z2 = \(zero), so it stands for \(s2) × (\(code) − \(zero)) = \(s2 * Float(code - zero))\n"
     }
     out += "tensor \(layer.input.index)   the input:  S1 = \(layer.inputScale ?? 0), Z1 = \(layer.inputZeroPoint)\n"
     out += "tensor \(layer.output.index)   the output: S3 = \(layer.outputScale ?? 0), Z3 = \(layer.outputZeroPoint)   <- S3 lives on the output tensor\n"

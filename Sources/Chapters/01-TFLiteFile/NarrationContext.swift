@@ -25,14 +25,15 @@ public struct NarrationContext: Sendable {
     public let modelPath: String
     /// The file that was opened (the shipped copy, when the reader named a shipped model).
     public let modelFile: String
-    /// The digit narrated, and all the fixture digits, for the chapters that count over them.
-    public let digit: NarrationDigit
+    /// All the fixture digits, for the chapters that count over them, and the one narrated.
     public let digits: [NarrationDigit]
+    public let digitIndex: Int
+    public var digit: NarrationDigit { digits[digitIndex] }
     /// The integer codes of every integer tensor (the input and what each operator writes) for
     /// each of `digits`, by tensor index, in TFLite's reference kernels (BUILTIN_REF).
     public let reference: [[Int: [Int32]]]
-    /// Where `reference` comes from: "LiteRT BUILTIN_REF's" (the model's fixture) or, for a
-    /// model the workbook does not ship, chapter 9's reference network.
+    /// Where `reference` comes from, as the narrations print it: "LiteRT's reference" (the
+    /// model's fixture) or, for a model the workbook does not ship, "chapter 9's reference".
     public let referenceSource: String
     /// The float model every quantized one is compared with (chapter 3), by its shipped path.
     public let floatModelPath: String
@@ -43,14 +44,10 @@ public struct NarrationContext: Sendable {
                 reference: [[Int: [Int32]]], referenceSource: String, floatModelPath: String,
                 shippedFile: @escaping @Sendable (String) throws -> String) {
         (self.model, self.modelPath, self.modelFile) = (model, modelPath, modelFile)
-        (self.digit, self.digits) = (digits[digit], digits)
+        (self.digits, self.digitIndex) = (digits, digit)
         (self.reference, self.referenceSource) = (reference, referenceSource)
         (self.floatModelPath, self.shippedFile) = (floatModelPath, shippedFile)
-        digitIndex = digit
     }
-
-    /// The position of `digit` in `digits`.
-    public let digitIndex: Int
 
     /// The reference codes of tensor `index` for digit `image` (the narrated one by default).
     public func referenceCodes(of index: Int, image: Int? = nil) throws(NarrationError) -> [Int32] {

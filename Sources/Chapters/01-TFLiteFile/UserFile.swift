@@ -14,9 +14,9 @@ public struct UserFileError: Error, Equatable, CustomStringConvertible {
 }
 
 public enum UserFile {
-    /// Checks that `path` is a regular file of at most `maximumBytes`, and returns its size.
-    /// `kind` names what it should be, for the message about a directory ("a .tflite file").
-    public static func check(_ path: String, kind: String, maximumBytes: Int) throws(UserFileError) -> Int {
+    /// Checks that `path` is a regular file of at most `maximumBytes`. `kind` names what it
+    /// should be, for the message about a directory ("a .tflite file").
+    public static func check(_ path: String, kind: String, maximumBytes: Int) throws(UserFileError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw UserFileError(path: path, reason: "no such file")
@@ -30,12 +30,11 @@ public enum UserFile {
         guard size <= maximumBytes else {
             throw UserFileError(path: path, reason: "is \(size) bytes, more than the \(maximumBytes) we read")
         }
-        return size
     }
 
     /// The whole file, once `check` has passed.
     public static func read(_ path: String, kind: String, maximumBytes: Int) throws(UserFileError) -> [UInt8] {
-        _ = try check(path, kind: kind, maximumBytes: maximumBytes)
+        try check(path, kind: kind, maximumBytes: maximumBytes)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw UserFileError(path: path, reason: "cannot be opened") }
         defer { try? handle.close() }
         // Read at most one byte past the cap, in case the file grew after it was checked.

@@ -84,8 +84,9 @@ private final class CompressedStream {
 
     init(path: String) throws(IDXError) {
         self.path = path
-        // The file itself is capped at the data cap: MNIST's files compress, never grow.
-        do { _ = try UserFile.check(path, kind: "an IDX file", maximumBytes: IDXFile.maximumDataBytes + 1024) } catch {
+        // The file holds at most the data and its header (4 bytes, then 4 per dimension, at most
+        // 255 of them: 1,024 bytes); gzip only ever makes MNIST's files smaller.
+        do { try UserFile.check(path, kind: "an IDX file", maximumBytes: IDXFile.maximumDataBytes + 4 + 4 * 255) } catch {
             throw IDXError(path: error.path, reason: error.reason)
         }
         guard let opened = gzopen(path, "rb") else { throw IDXError(path: path, reason: "cannot be opened") }

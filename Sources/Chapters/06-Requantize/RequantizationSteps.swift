@@ -27,6 +27,14 @@ public enum FinalRounding: String, Sendable {
         case .reference, .xnnpack: return nil
         }
     }
+
+    /// The family that rounds this way: the inverse of `init(family:)`.
+    public var family: KernelFamily {
+        switch self {
+        case .tiesAwayFromZero: .micro
+        case .tiesUp: .optimized
+        }
+    }
 }
 
 /// q3 − Z3 = M·acc for one accumulator, with every intermediate value of its family.

@@ -76,20 +76,23 @@ public struct Requantizer: Sendable {
     /// Each family's M for every channel: same three float32 scales, different roundings.
     static func multipliers(_ s1: Float, _ s2: [Float], _ s3: Float, family: KernelFamily) -> Arithmetic {
         let perTensor = s2.count == 1
-        switch family {
-        case .reference:
-            return .inDouble(s2.map { Double(s1) * Double($0) / Double(s3) })
-        case .optimized, .micro:
+        if let rounding = FinalRounding(family: family) {  // optimized, micro
             let fixed = s2.map { s2 in
                 // Per tensor, TFLite's GetQuantizedConvolutionMultipler forms S1·S2 in float32 first.
-                let real = perTensor ? Double(s1 * s2) / Double(s3) : Double(s1) * Double(s2) / Double(s3)
+                let real = perTensor ? Double(s1 * s2) / Double(s3) : inDouble(s1, s2, s3)
                 return FixedPointMultiplier(quantizeMultiplier(real))
             }
-            return .fixedPoint(fixed, family == .optimized ? .tiesUp : .tiesAwayFromZero)
-        case .xnnpack:
+            return .fixedPoint(fixed, rounding)
+        }
+        if family == .xnnpack {
             return .inFloat32(s2.map { s1 * $0 / s3 })  // Float: each operation rounded to float32
         }
+        return .inDouble(s2.map { inDouble(s1, $0, s3) })
     }
+
+    /// S1·S2/S3 with the float32 scales widened to Double: the reference family's M, and the
+    /// value every family approximates.
+    static func inDouble(_ s1: Float, _ s2: Float, _ s3: Float) -> Double { Double(s1) * Double(s2) / Double(s3) }
     // snippet.end
 
     /// The scales of a quantized FULLY_CONNECTED (chapter 1's LayerScales).
@@ -103,8 +106,7 @@ public struct Requantizer: Sendable {
     public var family: KernelFamily {
         switch arithmetic {
         case .inDouble: .reference
-        case .fixedPoint(_, .tiesUp): .optimized
-        case .fixedPoint(_, .tiesAwayFromZero): .micro
+        case .fixedPoint(_, let rounding): rounding.family
         case .inFloat32: .xnnpack
         }
     }
@@ -129,7 +131,7 @@ public struct Requantizer: Sendable {
     /// M = S1·S2[c]/S3 with the float32 scales widened to Double: the value every family
     /// approximates, for display and for measuring errors.
     public func realMultiplier(channel: Int) -> Double {
-        Double(inputScale) * Double(weightScales[slot(channel)]) / Double(outputScale)
+        Self.inDouble(inputScale, weightScales[slot(channel)], outputScale)
     }
 
     // snippet.scaled

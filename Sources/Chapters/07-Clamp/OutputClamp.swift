@@ -136,7 +136,6 @@ public struct ClampSteps: Sendable, Equatable {
     /// q3, the stored code.
     public let output: Int32
 
-    /// Whether the activation's lower bound (RELU's 0) or the upper one cut the value.
-    public var clippedBelow: Bool { withZeroPoint < Int64(minimum) }
+    /// Whether the upper bound (the type's maximum, or RELU6's 6) cut the value.
     public var clippedAbove: Bool { withZeroPoint > Int64(maximum) }
 }

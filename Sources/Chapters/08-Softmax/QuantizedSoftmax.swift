@@ -65,12 +65,8 @@ public struct QuantizedSoftmax: Sendable {
     public let inputType: TensorType
     public let kernel: Kernel
 
-    public var algorithm: SoftmaxAlgorithm {
-        switch kernel {
-        case .fixedPoint: .fixedPoint
-        case .floatTable: .floatTable
-        }
-    }
+    /// Which of the two `kernel` is: the family's, as `init` chose it.
+    public var algorithm: SoftmaxAlgorithm { SoftmaxAlgorithm(family: family) }
 
     /// The fixed-point kernel, if this family runs it (reference, micro).
     public var fixedPoint: FixedPointSoftmax? { if case .fixedPoint(let softmax) = kernel { softmax } else { nil } }

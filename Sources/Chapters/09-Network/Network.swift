@@ -25,6 +25,13 @@ enum Step: Sendable {
     case requantize(Requantize)
     case dequantize(Dequantize)
     case reshape
+
+    var isSoftmax: Bool {
+        switch self {
+        case .softmax, .floatSoftmax: true
+        default: false
+        }
+    }
 }
 
 public struct Network: Sendable {
@@ -46,9 +53,9 @@ public struct Network: Sendable {
         return nil
     }
 
-    /// The tensor the SOFTMAX writes and how its codes become probabilities (chapter 2's
-    /// dequantize; nil for a float softmax, which writes them directly). Formed once, here.
-    public let softmaxOutput: (index: Int, quantization: AffineQuantization?)?
+    /// The tensors of the last SOFTMAX step and how its codes become probabilities, formed
+    /// once (nil for a model that ends in logits).
+    public let softmaxTensors: SoftmaxTensors?
 
     public init(model: Model, family: KernelFamily) throws {
         try model.requireSupportedOperators()
@@ -77,11 +84,11 @@ public struct Network: Sendable {
         }
         guard available.contains(output.index) else { throw NetworkError("no operator writes the output tensor \(output.index)") }
         self.steps = steps
-        softmaxOutput = try graph.operators.last { SupportedOperator(code: model.operatorCodes[$0.opcodeIndex].code) == .softmax }
-            .map { op in
-                let tensor = graph.tensors[op.outputs[0]]
-                return (tensor.index, tensor.type == .float32 ? nil : try AffineQuantization(tensor: tensor))
-            }
+        softmaxTensors = try self.steps.last(where: \.step.isSoftmax).map { step in
+            let written = graph.tensors[step.output]
+            return SoftmaxTensors(logits: step.input, probabilities: step.output,
+                                  quantization: written.type == .float32 ? nil : try AffineQuantization(tensor: written))
+        }
     }
 
     static func prepare(_ op: Operator, _ code: SupportedOperator, _ source: Tensor, _ target: Tensor,
@@ -140,8 +147,8 @@ public struct Network: Sendable {
             tensors[to] = result
             written.append((op, to))
         }
-        let probabilities: [Float]? = softmaxOutput.map { softmax in
-            switch tensors[softmax.index]! {
+        let probabilities: [Float]? = softmaxTensors.map { softmax in
+            switch tensors[softmax.probabilities]! {
             case .integers(let codes): codes.map { softmax.quantization!.dequantize($0) }
             case .floats(let reals): reals
             }
@@ -155,6 +162,14 @@ public struct Network: Sendable {
     public func run(pixels: [UInt8]) throws -> NetworkRun {
         try run(TensorValues(try inputValues(pixels: pixels, for: input)))
     }
+}
+
+/// The SOFTMAX's input and output tensors, by index, and the output's (S, Z): probability =
+/// S·(code − Z), chapter 2's dequantize (nil for a float softmax, which writes probabilities).
+public struct SoftmaxTensors: Sendable {
+    public let logits: Int
+    public let probabilities: Int
+    public let quantization: AffineQuantization?
 }
 
 /// Everything one image produced: each tensor an operator wrote, in operator order, and each

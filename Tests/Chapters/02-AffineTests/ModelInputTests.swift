@@ -15,7 +15,7 @@ func `our input values are what LiteRT was fed, for all 64 digits`(model path: S
     #expect(fixture.input.index == tensor.index && fixture.input.dtype == tensor.type.description)
     let fedCodes = fixture.input.integersPerImage, fedReals = fixture.input.floatsPerImage
     for image in 0..<fixture.images.count {
-        let pixels = Array(fixture.pixels.bytes[(image * 784)..<((image + 1) * 784)])
+        let pixels = fixture.pixels(ofImage: image)
         let values = try inputValues(pixels: pixels, for: tensor)
         switch values {
         case .quantized(let codes, _):

@@ -12,7 +12,7 @@ import Testing
 func loadModel(_ path: String) throws -> Model { try Model.load(path: RepositoryFiles.path(path)) }
 
 func fixturePixels(_ fixture: ReferenceFixture, image: Int) -> [UInt8] {
-    Array(fixture.pixels.bytes[(image * 784)..<((image + 1) * 784)])
+    fixture.pixels(ofImage: image)
 }
 
 let floatPath = "models/mnist-float.tflite"

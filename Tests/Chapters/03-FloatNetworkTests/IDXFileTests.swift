@@ -144,3 +144,7 @@ func `the MNIST test set reads as 10,000 images of 28×28 with their labels`() t
         print("no \(checker): the SHA-256 of the MNIST files is not checked")
     }
 }
+
+@Test func `a device is refused as an IDX file, by the same reader as models and pictures`() {
+    #expect(throws: IDXError(path: "/dev/null", reason: "is not a regular file")) { try IDXFile.read(path: "/dev/null") }
+}

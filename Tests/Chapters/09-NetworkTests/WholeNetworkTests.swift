@@ -33,7 +33,7 @@ func `every tensor every operator writes equals TFLite's, on every fixture digit
     var differences: [String] = []
     var compared = 0
     for image in 0..<fixture.images.count {
-        let pixels = Array(fixture.pixels.bytes[(image * 784)..<((image + 1) * 784)])
+        let pixels = fixture.pixels(ofImage: image)
         let result = try network.run(pixels: pixels)
         for expected in run.outputs ?? [] {
             let ours = try #require(result.tensors[expected.index], "tensor \(expected.index) was not written")
@@ -58,7 +58,7 @@ func `every tensor every operator writes equals TFLite's, on every fixture digit
     let network = try Network(model: Model.load(path: RepositoryFiles.path(path)), family: .reference)
     var largest: Float = 0
     for image in 0..<fixture.images.count {
-        let pixels = Array(fixture.pixels.bytes[(image * 784)..<((image + 1) * 784)])
+        let pixels = fixture.pixels(ofImage: image)
         let result = try network.run(pixels: pixels)
         for expected in run.outputs ?? [] {
             let ours = try #require(result.tensors[expected.index]?.floats)

@@ -13,7 +13,7 @@ struct FixtureDigit: Sendable {
 let fixtureDigits: [FixtureDigit] = {
     let fixture = try! RepositoryFiles.fixture(for: "models/mnist-int8.tflite")
     return fixture.images.enumerated().map { index, image in
-        FixtureDigit(row: image.row, label: image.label, pixels: Array(fixture.pixels.bytes[(index * 784)..<((index + 1) * 784)]))
+        FixtureDigit(row: image.row, label: image.label, pixels: fixture.pixels(ofImage: index))
     }
 }()
 

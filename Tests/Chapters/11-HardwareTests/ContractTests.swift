@@ -113,7 +113,7 @@ func `the contract alone reproduces the runtime's every layer on every fixture d
     let path = "models/mnist-int8.tflite"
     let (model, fixture) = (try load(path), try RepositoryFiles.fixture(for: path))
     let contract = try NetworkContract(model: model, family: .micro)
-    let images = (0..<8).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
+    let images = (0..<8).map(fixture.pixels(ofImage:))
     let golden = try GoldenVectors(contract: contract, model: model, images: images, source: "test")
     for (image, vector) in golden.vectors.enumerated() {
         let results = contract.evaluate(vector.input)

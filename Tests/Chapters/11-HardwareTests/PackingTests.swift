@@ -39,7 +39,7 @@ func smallExport(_ path: String = "models/mnist-int8.tflite", family: KernelFami
     let model = try load(path)
     let contract = try NetworkContract(model: model, family: family)
     let fixture = try RepositoryFiles.fixture(for: "models/mnist-int8.tflite")
-    let images = (0..<vectors).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
+    let images = (0..<vectors).map(fixture.pixels(ofImage:))
     let golden = try GoldenVectors(contract: contract, model: model, images: images, source: "2 fixture digits")
     return HardwareExport(contract: contract, vectors: golden, modelPath: path, command: "test")
 }

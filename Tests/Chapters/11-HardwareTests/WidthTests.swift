@@ -58,7 +58,7 @@ func `an input built for the worst case reaches it exactly, in the channel that 
     let path = "models/mnist-int8.tflite"
     let (model, fixture) = (try load(path), try RepositoryFiles.fixture(for: path))
     let contract = try NetworkContract(model: model, family: .micro)
-    let images = (0..<fixture.images.count).map { Array(fixture.pixels.bytes[($0 * 784)..<(($0 + 1) * 784)]) }
+    let images = (0..<fixture.images.count).map(fixture.pixels(ofImage:))
     let (survey, agreements) = try AccumulatorSurvey.measure(contract, model: model, images: images)
     #expect(survey.imageCount == 64)
     #expect(agreements == 64)
