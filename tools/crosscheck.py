@@ -16,7 +16,11 @@ then prints a table of differing elements and images with a difference. Any diff
 exits 1: it is a bug to find, not a tolerance to add.
 
     python tools/crosscheck.py [--workbook .build/release/workbook] [--mnist-dir ../shared/mnist]
-                               [--first N] [--models M ...] [--families F ...]
+                               [--first N] [--models M ...] [--families F ...] [--input-range LO,HI]
+
+--models takes any model the workbook accepts (paths relative to the current directory, or the
+repository's models/...); the model's input tensor is compared first: the Python rule of
+litert_io.encode_images against the workbook's chapter 2, then fed to TFLite.
 
 Needs only tools/requirements-runtime.txt (no TensorFlow).
 """
@@ -45,10 +49,12 @@ SHIPPED = manifest.models(quantized=True)
 FAMILIES = manifest.FAMILIES
 
 
-def workbook_tensors(workbook, model, images_path, family, count):
+def workbook_tensors(workbook, model, images_path, family, count, input_range=None):
     """Runs `workbook tensors` (one JSON line per image) and returns {tensor name: array [count, size]}."""
     command = [workbook, "tensors", "--model", model, "--mnist", images_path,
                "--kernels", family, "--first", str(count)]
+    if input_range is not None:
+        command += ["--input-range", f"{input_range[0]},{input_range[1]}"]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
@@ -63,7 +69,7 @@ def workbook_tensors(workbook, model, images_path, family, count):
 def interpreter_tensors(model, resolver, inputs, names):
     """Runs the interpreter image by image; returns ({tensor name: array [count, size]}, None)
     for the tensors named (those every operator writes), or (None, why it refused the model)."""
-    path = os.path.join(REPO, model)
+    path = model
     if resolver == "TFLM":
         interpreter, reason = litert_io.open_tflm(path, preserve_all_tensors=True)
         if interpreter is None:
@@ -94,7 +100,11 @@ def compare(ours, theirs):
     """(differing elements, images with a difference, total elements, first difference)."""
     differing, images, total, first = 0, np.zeros(len(next(iter(ours.values()))), dtype=bool), 0, None
     for name, values in ours.items():
-        expected = theirs[name].astype(values.dtype) if values.dtype.kind == "f" else theirs[name].astype(np.int64)
+        if theirs[name].dtype.kind == "f":
+            # The workbook prints float32 in its shortest decimal form: read it back as float32.
+            values, expected = values.astype(np.float32), theirs[name]
+        else:
+            expected = theirs[name].astype(np.int64)
         mismatch = values != expected
         differing += int(mismatch.sum())
         images |= mismatch.any(axis=1)
@@ -105,6 +115,29 @@ def compare(ours, theirs):
     return differing, int(images.sum()), total, first
 
 
+def parse_range(text):
+    try:
+        lo, hi = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LO,HI, not {text!r}")
+    if not lo < hi:
+        raise argparse.ArgumentTypeError(f"LO must be below HI in {text!r}")
+    return lo, hi
+
+
+def model_path(model):
+    """A model named on the command line: as a path from here, else inside the repository."""
+    return os.path.abspath(model) if os.path.exists(model) else os.path.join(REPO, model)
+
+
+def manifest_input_range(path):
+    """The input range models/manifest.json gives a model it lists, else None (the default)."""
+    try:
+        return manifest.input_range(mnist_data.repo_relative(path))
+    except KeyError:
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workbook", default=os.path.join(REPO, ".build/release/workbook"))
@@ -112,6 +145,8 @@ def main():
     parser.add_argument("--first", type=int, default=10000)
     parser.add_argument("--models", nargs="*", default=SHIPPED)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
+    parser.add_argument("--input-range", type=parse_range, default=None,
+                        help="the reals pixels 0 and 255 stand for, passed to the workbook (e.g. -1,1)")
     args = parser.parse_args()
     # LiteRT warns that preserving every tensor is for debugging: that is what we are doing.
     warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors.*")
@@ -128,22 +163,24 @@ def main():
     print("|---|---|---|---|---|---|---|")
     failures = []
     for model in args.models:
-        input_detail = litert_io.open_litert(os.path.join(REPO, model), "BUILTIN_REF").get_input_details()[0]
-        inputs = litert_io.encode_images(pixels, input_detail)
+        path = model_path(model)
+        input_range = args.input_range or manifest_input_range(path)
+        input_detail = litert_io.open_litert(path, "BUILTIN_REF").get_input_details()[0]
+        inputs = litert_io.encode_images(pixels, input_detail, input_range)
         for family in args.families:
             resolver = FAMILIES[family]
             started = time.time()
-            if resolver == "TFLM" and litert_io.open_tflm(os.path.join(REPO, model))[0] is None:
+            if resolver == "TFLM" and litert_io.open_tflm(path)[0] is None:
                 # TFLite Micro refuses uint8 models; the micro family must refuse them too.
                 try:
-                    workbook_tensors(args.workbook, model, images_path, family, 1)
+                    workbook_tensors(args.workbook, path, images_path, family, 1, input_range)
                     failures.append(f"{model} {family}: TFLite Micro refuses this model, the workbook does not")
                     print(f"| {model} | {family} | {resolver} | refused by TFLite Micro, NOT by the workbook | | | |")
                 except RuntimeError:
                     print(f"| {model} | {family} | {resolver} | refused by both | | | |")
                 continue
-            ours = workbook_tensors(args.workbook, model, images_path, family, count)
-            theirs, _ = interpreter_tensors(model, resolver, inputs, list(ours))
+            ours = workbook_tensors(args.workbook, path, images_path, family, count, input_range)
+            theirs, _ = interpreter_tensors(path, resolver, inputs, list(ours))
             differing, images, total, first = compare(ours, theirs)
             print(f"| {model} | {family} | {resolver} | {differing} | {images} | {total} | {time.time() - started:.1f} |",
                   flush=True)

@@ -49,31 +49,43 @@ def open_litert(model_path, resolver, preserve_all_tensors=False):
     return interpreter
 
 
-def encode_images(pixels, input_detail):
-    """The images pixel/255 expressed in the model input's type.
+def encode_images(pixels, input_detail, input_range=None):
+    """The images as the model's input tensor holds them, in its type and shape.
 
     pixels: uint8 [N, 784]. input_detail: an entry of get_input_details().
-    A quantized input stores q = round(real / S) + Z. With S = 1/255 that is
-    the raw pixel for uint8 (Z = 0) and pixel - 128 for int8 (Z = -128); we
-    compute it from the model's own S and Z and check that it came out so.
+    input_range: (lo, hi), the reals pixels 0 and 255 stand for, or None.
+    The rule is the workbook's (chapter 2, PixelMapping):
+      quantized input, no range:  code = qmin + pixel, which spans the input
+                                  tensor's own range S(qmin - Z) .. S(qmax - Z)
+                                  (for S = 1/255: pixel - 128 for int8, the
+                                  pixel itself for uint8);
+      otherwise:                  real = lo + (hi - lo) * (pixel / 255), each
+                                  step in float32 ((0, 1) for a float input);
+                                  a quantized input then takes TFLite's
+                                  reference QUANTIZE of it: round half away
+                                  from zero of the float32 real / S, plus Z,
+                                  clamped.
+    Returns [N, *shape[1:]] (the batch dimension is one image).
     """
     dtype = np.dtype(input_detail["dtype"])
-    if dtype == np.float32:
-        return pixels.astype(np.float32) / np.float32(255.0)
+    shape = (len(pixels),) + tuple(int(d) for d in input_detail["shape"][1:])
+    if dtype == np.float32 or input_range is not None:
+        lo, hi = (np.float32(v) for v in (input_range or (0.0, 1.0)))
+        reals = lo + (hi - lo) * (pixels.astype(np.float32) / np.float32(255.0))
+        if dtype == np.float32:
+            return reals.astype(np.float32).reshape(shape)
     scales = input_detail["quantization_parameters"]["scales"]
     zero_points = input_detail["quantization_parameters"]["zero_points"]
     if len(scales) != 1:
         raise ValueError("expected a per-tensor quantized input")
-    scale, zero_point = float(scales[0]), int(zero_points[0])
-    q = np.round(pixels.astype(np.float64) / 255.0 / scale).astype(np.int64) + zero_point
-
-    # The workbook relies on this: uint8 input = the pixel, int8 = pixel - 128.
-    expected_zero_point = {np.dtype(np.uint8): 0, np.dtype(np.int8): -128}.get(dtype)
-    if zero_point != expected_zero_point:
-        raise ValueError(f"{dtype} input has Z={zero_point}, expected {expected_zero_point}")
-    if not np.array_equal(q, pixels.astype(np.int64) + zero_point):
-        raise ValueError(f"input scale {scale} is not 1/255: round(pixel/255/S) != pixel")
-    return q.astype(dtype)
+    info = np.iinfo(dtype)
+    if input_range is None:
+        codes = pixels.astype(np.int64) + info.min
+    else:
+        # The float32 quotient, then rounded exactly in float64 (float32 + 0.5 could round).
+        steps = (reals / np.float32(scales[0])).astype(np.float64)
+        codes = (np.sign(steps) * np.floor(np.abs(steps) + 0.5)).astype(np.int64) + int(zero_points[0])
+    return np.clip(codes, info.min, info.max).astype(dtype).reshape(shape)
 
 
 def predict_litert(model_path, resolver, pixels):

@@ -5,7 +5,7 @@ models/manifest.json is the one home of these facts, read by the Swift code
 hardware/run-checks.sh through its command line. Adding a model is one line
 there. Paths are relative to the repository root, in manifest order.
 
-    python tools/manifest.py models [--kind shipped|variant] [--quantized]
+    python tools/manifest.py models [--kind shipped|variant|own] [--quantized]
         one model path per line
     python tools/manifest.py contract MODEL
         the model's contract families, space-separated, the default export family first
@@ -34,7 +34,7 @@ _RUNTIMES = {family["family"]: family["runtime"] for family in _MANIFEST["famili
 
 
 def models(kind=None, quantized=None):
-    """Model paths, optionally only one kind ("shipped" or "variant") or only (non-)quantized ones."""
+    """Model paths, optionally only one kind ("shipped", "variant" or "own") or only (non-)quantized ones."""
     return [entry["model"] for entry in _MANIFEST["models"]
             if (kind is None or entry["kind"] == kind)
             and (quantized is None or entry["quantized"] == quantized)]
@@ -49,6 +49,12 @@ def _entry(model_path):
 
 def fixture_of(model_path):
     return _entry(model_path)["fixture"]
+
+
+def input_range(model_path):
+    """(lo, hi) the model was trained to see for pixels 0 and 255, or None for the default."""
+    stored = _entry(model_path).get("inputRange")
+    return tuple(float(v) for v in stored) if stored else None
 
 
 def contract_families(model_path):

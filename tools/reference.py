@@ -139,7 +139,7 @@ def build_fixture(model_path, pixels, labels, rows):
     constants = {t["index"]: reference.get_tensor(t["index"]) for t in tensors
                  if t["index"] not in written and t["index"] != input_detail["index"]}
 
-    inputs = litert_io.encode_images(pixels[rows], input_detail)
+    inputs = litert_io.encode_images(pixels[rows], input_detail, manifest.input_range(mnist_data.repo_relative(model_path)))
     name = os.path.basename(model_path)
     runs, results = [], {}
     for resolver in litert_io.RESOLVERS:
@@ -171,7 +171,7 @@ def build_fixture(model_path, pixels, labels, rows):
             summary = ", ".join(f"t{i}: {n}/{values[i].size}" for i, n in diffs.items() if n)
             print(f"    differs from BUILTIN_REF: {summary or 'nothing (bit-exact)'}")
 
-    return {
+    fixture = {
         "generatedBy": "tools/reference.py",
         "command": "python tools/reference.py",
         "litertVersion": litert_io.litert_version(),
@@ -190,6 +190,11 @@ def build_fixture(model_path, pixels, labels, rows):
                   "data": b64(inputs)},
         "runs": runs,
     }
+    input_range = manifest.input_range(mnist_data.repo_relative(model_path))
+    if input_range:
+        # The reals pixels 0 and 255 stood for when these inputs were made (litert_io.encode_images).
+        fixture["inputRange"] = list(input_range)
+    return fixture
 
 
 def output_entry(tensor, values):

@@ -23,8 +23,12 @@ public struct Manifest: Decodable, Sendable {
         /// Paths relative to the workbook's home (the checkout).
         public let model: String
         public let fixture: String
-        /// "shipped" (in models/) or "variant" (models/variants/, another architecture).
+        /// "shipped" (in models/), "variant" (models/variants/, another architecture) or "own"
+        /// (models/own/: converted as people convert their own models, tools/own_models.py).
         public let kind: String
+        /// The reals pixels 0 and 255 stood for in training, [lo, hi] (`--input-range`); nil: the
+        /// workbook's default mapping (chapter 2).
+        public let inputRange: [Float]?
         public let quantized: Bool
         /// The families with an integer contract for hardware (chapter 11).
         public let contract: [String]

@@ -17,6 +17,9 @@ public struct ReferenceFixture: Decodable, Sendable {
     public let operators: [OperatorDetails]
     public let input: TensorData
     public let runs: [Run]
+    /// The reals pixels 0 and 255 stood for when the input was made ([lo, hi], the workbook's
+    /// `--input-range`); nil: the workbook's default mapping (chapter 2).
+    public let inputRange: [Float]?
 
     public struct Image: Decodable, Sendable { public let row: Int; public let label: Int }
 

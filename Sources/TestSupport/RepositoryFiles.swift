@@ -16,8 +16,16 @@ public enum RepositoryFiles {
     /// The shipped models (models/*.tflite), by path relative to the checkout.
     public static var shippedModels: [String] { manifest.shippedModels.map(\.model) }
 
-    /// Every model with a fixture: the shipped ones and the variants in models/variants/.
+    /// Every model with a fixture: the shipped ones, the variants in models/variants/, and the
+    /// models converted as people convert their own (models/own/).
     public static var modelsWithFixtures: [String] { manifest.models.map(\.model) }
+
+    /// The book's models (shipped and variants): trained on pixel/255, input S = 1/255, every
+    /// layer with a bias, a SOFTMAX last. Tests of claims about those models use these.
+    public static var bookModels: [String] { manifest.models.filter { $0.kind != "own" }.map(\.model) }
+
+    /// The models in models/own/, as a person's converter writes them (tools/own_models.py).
+    public static var ownModels: [String] { manifest.models.filter { $0.kind == "own" }.map(\.model) }
 
     /// The fixture of a model listed in the manifest.
     public static func fixture(for model: String) throws -> ReferenceFixture {

@@ -66,7 +66,7 @@ struct ChapterCommand: ParsableCommand {
             } else {
                 // Chapters 1 to 3 need no reference codes, so a model chapter 9 refuses is still
                 // narrated there; the later chapters then say which codes are missing.
-                let network = try? Network(model: loaded.model, family: .reference)
+                let network = try? loaded.network(.reference)
                 reference = try digits.map { digit in try network?.run(pixels: digit.pixels).integerTensors ?? [:] }
                 source = "chapter 9's reference"
             }

@@ -18,8 +18,10 @@ struct Classify: ParsableCommand {
         discussion: """
             Each picture is prepared as the MNIST digits were (ink bright on black, cropped, scaled to fit \
             20×20, centred by its centre of mass in 28×28) and run through the model in the chosen kernel family. \
-            With --json, prints an array with one object per file: {"file", "digit", "probabilities", \
-            "outputCodes"}, or {"file", "error"}. A file that cannot be read is also named on stderr, and \
+            A model without SOFTMAX ends in logits: the prediction is then the largest logit, and there are no \
+            probabilities. With --json, prints an array with one object per file: {"file", "digit", "probabilities", \
+            "outputCodes", "logits"} (probabilities null for a model that ends in logits, logits null for one that \
+            ends in a softmax), or {"file", "error"}. A file that cannot be read is also named on stderr, and \
             the exit status is 1 if any file failed.
             """)
 
@@ -71,7 +73,7 @@ struct Classifier {
     init(options: ModelOptions, family: KernelFamily) throws {
         let loaded = try options.load()
         modelName = loaded.name
-        do { network = try Network(model: loaded.model, family: family) } catch { throw CommandFailure("\(loaded.name): \(error)") }
+        network = try loaded.network(family)
     }
 
     struct Answer {
@@ -82,19 +84,33 @@ struct Classifier {
         /// probabilities directly.
         let outputCodes: [Int32]?
         let outputQuantization: AffineQuantization?
+        /// A model that ends in logits: their real values (nil for a model with a softmax).
+        let logits: [Float]?
 
         func json(file: String) -> JSON {
             .object([
                 ("file", .string(file)), ("digit", .int(digit)),
                 ("probabilities", probabilities.map { .array($0.map(JSON.float)) } ?? .null),
                 ("outputCodes", outputCodes.map { .array($0.map { .int(Int($0)) }) } ?? .null),
+                ("logits", logits.map { .array($0.map(JSON.float)) } ?? .null),
             ])
         }
 
         func text(picture: DigitPicture, classifier: Classifier) -> String {
             var out = "\(picture.path): \(picture.preparationSummary)\n"
             out += shaded(picture.pixels)
+            out += "input: \(classifier.network.pixelMapping.summary(for: classifier.network.input))\n"
             out += "prediction: \(digit)   (\(classifier.modelName), \(classifier.network.family.rawValue) kernels)\n"
+            if let logits {
+                let output = classifier.network.output
+                out += "no SOFTMAX: the model ends in logits (tensor \(output.index) '\(output.name)'), so there are no probabilities; the prediction is the largest logit\n"
+                out += outputQuantization.map { "digit  code  logit = S·(code − Z), S = \($0.scale), Z = \($0.zeroPoint)\n" } ?? "digit  logit (float32)\n"
+                for (candidate, logit) in logits.enumerated() {
+                    let code = outputCodes.map { String($0[candidate]).leftPadded(to: 4) + "  " } ?? ""
+                    out += "  \(candidate)    \(code)\(String(format: "%.6f", logit))\(candidate == digit ? " ◀" : "")\n"
+                }
+                return out
+            }
             if let quantization = outputQuantization {
                 out += "digit  code  probability = S·(code − Z), S = \(quantization.scale), Z = \(quantization.zeroPoint)\n"
             } else {
@@ -102,7 +118,8 @@ struct Classifier {
             }
             for (candidate, probability) in (probabilities ?? []).enumerated() {
                 let code = outputCodes.map { String($0[candidate]).leftPadded(to: 4) + "  " } ?? ""
-                let bar = String(repeating: "█", count: Int((probability * 40).rounded()))
+                // A probability outside [0, 1] (an output zero point no converter writes) gets no bar beyond the ends.
+                let bar = String(repeating: "█", count: probability.isFinite ? Int((min(max(probability, 0), 1) * 40).rounded()) : 0)
                 let line = "  \(candidate)    \(code)\(String(format: "%.8f", probability))  \(bar)\(candidate == digit ? " ◀" : "")"
                 out += line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
             }
@@ -113,9 +130,15 @@ struct Classifier {
     func classify(_ picture: DigitPicture) throws -> Answer {
         let run: NetworkRun
         do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(picture.path): \(error)") }
-        let softmax = network.softmaxTensors
+        guard let softmax = network.softmaxTensors else {
+            // Logits only: the model's output tensor, in codes with their (S, Z), or in float32.
+            let output = run.output
+            let quantization = output.integers == nil ? nil : try? AffineQuantization(tensor: network.output)
+            let reals = output.floats ?? (output.integers ?? []).map { quantization?.dequantize($0) ?? Float($0) }
+            return Answer(digit: run.prediction, probabilities: nil, outputCodes: output.integers, outputQuantization: quantization, logits: reals)
+        }
         return Answer(digit: run.prediction, probabilities: run.probabilities,
-                      outputCodes: softmax.flatMap { run.tensors[$0.probabilities]?.integers }, outputQuantization: softmax?.quantization)
+                      outputCodes: run.tensors[softmax.probabilities]?.integers, outputQuantization: softmax.quantization, logits: nil)
     }
 }
 

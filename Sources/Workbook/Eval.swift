@@ -50,7 +50,7 @@ struct Eval: ParsableCommand {
             let count = min(first ?? set.count, set.count)
             if table { return try printTable(set: set, count: count) }
 
-            let network = try prepare(options.model, family: kernels.kernels)
+            let network = try options.load().network(kernels.kernels)
             guard network.output.elementCount == 10 else {
                 throw CommandFailure("\(options.name): its output has \(network.output.elementCount ?? 0) values; the confusion matrix needs one per digit, 10")
             }
@@ -108,10 +108,7 @@ struct Eval: ParsableCommand {
 
     /// A model by name (nil: the default), prepared in one family.
     func prepare(_ model: String?, family: KernelFamily) throws -> Network {
-        let loaded = try ModelOptions(model: model).load()
-        do { return try Network(model: loaded.model, family: family) } catch {
-            throw CommandFailure("\(loaded.name): \(error)")
-        }
+        try ModelOptions(model: model).load().network(family)
     }
 
     func manifest() throws -> Manifest {

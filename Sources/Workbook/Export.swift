@@ -39,7 +39,7 @@ struct Export: ParsableCommand {
             let contract = try self.contract.contract(of: loaded)
             let (images, source) = try digits.images()
             let golden: GoldenVectors
-            do { golden = try GoldenVectors(contract: contract, model: loaded.model, images: images, source: source) } catch {
+            do { golden = try GoldenVectors(contract: contract, model: loaded.model, images: images, source: source, pixelMapping: loaded.pixelMapping) } catch {
                 throw CommandFailure("\(loaded.name): \(error)")
             }
             var command = "workbook export --model \(loaded.name) --kernels \(contract.family.rawValue) --format \(format.rawValue) --vectors \(images.count)"

@@ -20,7 +20,6 @@ struct Inspect: ParsableCommand {
             let loaded = try options.load()
             let (model, path) = (loaded.model, loaded.name)
             do {
-                try model.requireSupportedOperators()
                 let report = try InspectReport(model: model)
                 print(json ? report.json(path: path).text : report.text(path: path), terminator: json ? "\n" : "")
             } catch {
@@ -35,11 +34,13 @@ struct InspectReport {
     let model: Model
     let family: ModelFamily?
     let layers: [LayerScales]
+    let shapes: StaticShapes
 
     init(model: Model) throws {
         self.model = model
         family = try model.family()
         layers = try model.fullyConnectedLayers()
+        shapes = try model.staticShapes()
     }
 
     func text(path: String) -> String {
@@ -53,6 +54,13 @@ struct InspectReport {
             out += "\noperator \(op.index): \(code.name)\(optionsText(op.options))\n"
             if let layer = layers.first(where: { $0.operatorIndex == op.index }) {
                 out += layerText(layer)
+            } else if shapes.shapeOperators.contains(op.index), let written = op.outputs.first, let values = shapes.values[written] {
+                out += "  writes  tensor \(written) '\(graph.tensors[written].name)' = \(values), a shape: evaluated once from the static shapes (batch 1)\n"
+            } else if let shape = shapes.reshapes[op.index], let from = op.inputs.first, from >= 0 {
+                out += "  reads   \(describe(graph.tensors[from]))\n"
+                out += "  writes  \(describe(graph.tensors[op.outputs[0]]))\n"
+                out += "          the same \(graph.tensors[from].elementCount ?? 0) values as shape \(shape): a reshape moves no number"
+                out += shapes.shapeOperators.isEmpty ? "\n" : " (with the SHAPE, STRIDED_SLICE and PACK before it, Keras's Flatten with no fixed batch)\n"
             } else {
                 for index in op.inputs where index >= 0 { out += "  reads   \(describe(graph.tensors[index]))\n" }
                 for index in op.outputs { out += "  writes  \(describe(graph.tensors[index]))\n" }
@@ -65,8 +73,10 @@ struct InspectReport {
         switch options {
         case .fullyConnected(let activation, _): ", fused activation \(activation.rawValue)"
         case .softmax(let beta): ", beta \(beta)"
-        case .reshape(let shape): ", new shape \(shape)"
-        case .none, .other: ""
+        case .reshape(let shape): shape.isEmpty ? "" : ", new shape \(shape)"
+        case .stridedSlice(let masks): masks.shrinkAxis != 0 ? ", shrink_axis_mask \(masks.shrinkAxis)" : ""
+        case .pack(_, let axis): ", axis \(axis)"
+        case .shape, .none, .other: ""
         }
     }
 

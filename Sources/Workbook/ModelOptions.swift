@@ -2,6 +2,9 @@
 
 import ArgumentParser
 import Ch01TFLiteFile
+import Ch02Affine
+import Ch06Requantize
+import Ch09Network
 import Foundation
 import ShippedFiles
 
@@ -9,20 +12,26 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The .tflite model to read (default: the shipped int8 model, models/mnist-int8.tflite).", valueName: "path"))
     var model: String?
 
+    @Option(name: .customLong("input-range"), parsing: .unconditional,
+            help: ArgumentHelp("The reals pixels 0 and 255 stand for, as the model was trained (e.g. -1,1). Default: a quantized input's own range; 0,1 for a float input.", valueName: "lo,hi"))
+    var inputRange: InputRange?
+
     init() {}
-    init(model: String?) { self.model = model }
+    init(model: String?) { (self.model, self.inputRange) = (model, nil) }
 
     /// The model as the reader named it (or the manifest's default), for messages.
     var name: String { model ?? ((try? ShippedFiles.manifest().defaultModel) ?? "the default model") }
 
-    /// Reads and validates the model. A path that does not exist here but names a shipped
+    /// Reads and validates the model, and refuses it unless the workbook computes it: every
+    /// command asks chapter 1's `requireComputable` the same question first. A path that does not exist here but names a shipped
     /// model ("models/mnist-uint8.tflite") opens the shipped one, so the book's commands work
     /// from any directory.
     func load() throws -> LoadedModel {
         let file = try Self.locate(model)
-        do { return LoadedModel(model: try Model.load(path: file), name: name, file: file) } catch {
-            throw CommandFailure(error.description)
-        }
+        let model: Model
+        do { model = try Model.load(path: file) } catch { throw CommandFailure(error.description) }
+        do { try model.requireComputable() } catch { throw CommandFailure("\(name): \(error)") }
+        return LoadedModel(model: model, name: name, file: file, pixelMapping: inputRange.map { .reals(lo: $0.lo, hi: $0.hi) })
     }
 
     /// The file to open for a model name, or nil for the default model.
@@ -42,4 +51,29 @@ struct LoadedModel {
     let name: String
     /// The file opened.
     let file: String
+    /// --input-range, or nil for the input tensor's standard mapping (chapter 2).
+    let pixelMapping: PixelMapping?
+
+    /// The model prepared in one kernel family (chapter 9), its refusal named after the model.
+    func network(_ family: KernelFamily) throws -> Network {
+        do { return try Network(model: model, family: family, pixelMapping: pixelMapping) } catch {
+            throw CommandFailure("\(name): \(error)")
+        }
+    }
+}
+
+/// `--input-range LO,HI`: two finite reals, LO below HI.
+struct InputRange: ExpressibleByArgument {
+    let lo: Float
+    let hi: Float
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "−", with: "-") }
+        guard parts.count == 2, let lo = Float(parts[0]), let hi = Float(parts[1]),
+              lo.isFinite, hi.isFinite, lo < hi, (hi - lo).isFinite else { return nil }
+        (self.lo, self.hi) = (lo, hi)
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
 }

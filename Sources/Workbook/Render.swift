@@ -124,7 +124,7 @@ struct Render: ParsableCommand {
                 let run: NetworkRun
                 let panels: [(values: [Double], highlight: Int?)]
                 do {
-                    let network = try Network(model: model, family: kernels.kernels)
+                    let network = try loaded.network(kernels.kernels)
                     run = try network.run(pixels: picture.pixels)
                     // One panel per FULLY_CONNECTED output, then the softmax's probabilities.
                     var found: [(values: [Double], highlight: Int?)] = []

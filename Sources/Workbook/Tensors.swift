@@ -13,8 +13,8 @@ struct Tensors: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Chapter 9: every tensor the network writes, for each MNIST image, as JSON lines.",
         discussion: """
-            Writes one line per image: {"image": i, "tensors": {"<tensor name>": [values]}} for every \\
-            tensor an operator writes, named as in the .tflite file; integer codes as integers, float \\
+            Writes one line per image: {"image": i, "tensors": {"<tensor name>": [values]}} for the \
+            model's input tensor and every tensor an operator writes, named as in the .tflite file; integer codes as integers, float \
             tensors as numbers. tools/crosscheck.py compares them with TFLite's own.
             """)
 
@@ -34,10 +34,7 @@ struct Tensors: ParsableCommand {
     func run() throws {
         try failingCleanly {
             let loaded = try options.load()
-            let network: Network
-            do { network = try Network(model: loaded.model, family: kernels.kernels) } catch {
-                throw CommandFailure("\(loaded.name): \(error)")
-            }
+            let network = try loaded.network(kernels.kernels)
             let images: IDXFile
             do { images = try IDXFile.read(path: mnist) } catch { throw CommandFailure("\(error)") }
             guard images.dimensions.count == 3, images.dimensions[1] * images.dimensions[2] == network.input.elementCount else {
@@ -52,10 +49,11 @@ struct Tensors: ParsableCommand {
                 let run: NetworkRun
                 do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
                 var line = "{\"image\": \(image), \"tensors\": {"
-                for (position, written) in run.written.enumerated() {
+                // The model's input first, so that a comparison can start from the first number.
+                for (position, tensor) in ([network.input.index] + run.written.map(\.tensor)).enumerated() {
                     if position > 0 { line += ", " }
-                    line += names[written.tensor] + ": ["
-                    switch run.tensors[written.tensor]! {
+                    line += names[tensor] + ": ["
+                    switch run.tensors[tensor]! {
                     case .integers(let values): line += values.map { String($0) }.joined(separator: ", ")
                     case .floats(let values): line += values.map { "\($0)" }.joined(separator: ", ")
                     }

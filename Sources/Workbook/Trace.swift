@@ -57,7 +57,7 @@ struct Trace: ParsableCommand {
             let loaded = try options.load()
             let family = kernels.kernels
             let network: Network
-            do { network = try Network(model: loaded.model, family: family) } catch { throw CommandFailure("\(loaded.name): \(error)") }
+            network = try loaded.network(family)
             let layers = network.layers
             guard !layers.isEmpty else {
                 throw CommandFailure("\(loaded.name): a float model has no integer arithmetic to trace; `workbook classify` runs it")

@@ -19,7 +19,7 @@ struct Widths: ParsableCommand {
             let contract = try self.contract.contract(of: loaded)
             let (images, source) = try digits.images()
             let measured: (survey: AccumulatorSurvey, classAgreements: Int)
-            do { measured = try AccumulatorSurvey.measure(contract, model: loaded.model, images: images) } catch {
+            do { measured = try AccumulatorSurvey.measure(contract, model: loaded.model, images: images, pixelMapping: loaded.pixelMapping) } catch {
                 throw CommandFailure("\(loaded.name): \(error)")
             }
             print(widthReport(contract, measured.survey, classAgreements: measured.classAgreements, source: source, model: loaded.name), terminator: "")

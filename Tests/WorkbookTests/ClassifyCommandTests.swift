@@ -45,12 +45,13 @@ func `every shipped digit is classified correctly, with LiteRT's softmax codes w
     #expect(lines[1] == "┌" + String(repeating: "─", count: 56) + "┐")
     #expect(lines[2...29].allSatisfy { $0.hasPrefix("│") && $0.hasSuffix("│") && $0.count == 58 })
     #expect(lines[30] == "└" + String(repeating: "─", count: 56) + "┘")
-    #expect(lines[31] == "prediction: 6   (models/mnist-int8.tflite, xnnpack kernels)")
-    #expect(lines[32] == "digit  code  probability = S·(code − Z), S = 0.00390625, Z = -128")
+    #expect(lines[31] == "input: pixels 0…255 → reals 0…1 (from the input tensor's quantization: code = pixel − 128)")
+    #expect(lines[32] == "prediction: 6   (models/mnist-int8.tflite, xnnpack kernels)")
+    #expect(lines[33] == "digit  code  probability = S·(code − Z), S = 0.00390625, Z = -128")
     // LiteRT's AUTO run of the same digit (the picture gives back MNIST digit 3085 exactly).
     let codes = try #require(fixtureCodes(tensor: 10, row: 3085, resolver: "AUTO"))
     for digit in 0..<10 {
-        let line = lines[33 + digit]
+        let line = lines[34 + digit]
         let probability = String(format: "%.8f", Double(codes[digit] + 128) / 256)
         #expect(line.hasPrefix("  \(digit)    \(String(codes[digit]).leftPadded(4))  \(probability)"), "\(line)")
         #expect(line.hasSuffix("◀") == (digit == 6))

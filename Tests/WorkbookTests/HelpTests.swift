@@ -57,11 +57,14 @@ SUBCOMMANDS:
     try expectHelp(["inspect"], """
 OVERVIEW: Chapter 1: the tensors, scales and zero points of a .tflite model.
 
-USAGE: workbook inspect [--model <path>] [--json]
+USAGE: workbook inspect [--model <path>] [--input-range <lo,hi>] [--json]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --json                  Print one JSON object instead of text.
   --version               Show the version.
   -h, --help              Show help information.
@@ -73,7 +76,7 @@ OPTIONS:
     try expectHelp(["chapter"], """
 OVERVIEW: Narrate a chapter on a real digit, with the model's real numbers.
 
-USAGE: workbook chapter <number> [--model <path>] [--digit <digit>]
+USAGE: workbook chapter <number> [--model <path>] [--input-range <lo,hi>] [--digit <digit>]
 
 ARGUMENTS:
   <number>                The chapter number, 1 to 11.
@@ -81,6 +84,9 @@ ARGUMENTS:
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --digit <digit>         Which fixture digit to narrate (0 to 63): the digits
                           tools/reference.py ran through TFLite. (default: 0)
   --version               Show the version.
@@ -94,11 +100,14 @@ OPTIONS:
 OVERVIEW: Chapter 3: the naive port's accuracy, and after each fix, on MNIST
 images.
 
-USAGE: workbook naive [--model <path>] --images <images.idx.gz> --labels <labels.idx.gz>
+USAGE: workbook naive [--model <path>] [--input-range <lo,hi>] --images <images.idx.gz> --labels <labels.idx.gz>
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --images <images.idx.gz>
                           MNIST images in IDX format, gzipped or not.
   --labels <labels.idx.gz>
@@ -115,16 +124,18 @@ OVERVIEW: Chapter 9: every tensor the network writes, for each MNIST image, as
 JSON lines.
 
 Writes one line per image: {"image": i, "tensors": {"<tensor name>": [values]}}
-for every \\
-tensor an operator writes, named as in the .tflite file; integer codes as
-integers, float \\
-tensors as numbers. tools/crosscheck.py compares them with TFLite's own.
+for the model's input tensor and every tensor an operator writes, named as in
+the .tflite file; integer codes as integers, float tensors as numbers.
+tools/crosscheck.py compares them with TFLite's own.
 
-USAGE: workbook tensors [--model <path>] [--kernels <family>] --mnist <images.idx.gz> [--first <first>]
+USAGE: workbook tensors [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --mnist <images.idx.gz> [--first <first>]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      Which TFLite kernels to reproduce: reference
                           (BUILTIN_REF), optimized
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
@@ -148,11 +159,14 @@ prediction) and how many predictions equal those of the float model
 (models/mnist-float.tflite). A progress bar goes to stderr when stderr is a
 terminal.
 
-USAGE: workbook eval [--model <path>] [--kernels <family>] --images <images.idx.gz> --labels <labels.idx.gz> [--first <first>] [--table] [--timing]
+USAGE: workbook eval [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --images <images.idx.gz> --labels <labels.idx.gz> [--first <first>] [--table] [--timing]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      Which TFLite kernels to reproduce: reference
                           (BUILTIN_REF), optimized
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
@@ -181,12 +195,15 @@ the ten probabilities.
 
 Each picture is prepared as the MNIST digits were (ink bright on black,
 cropped, scaled to fit 20×20, centred by its centre of mass in 28×28) and run
-through the model in the chosen kernel family. With --json, prints an array
-with one object per file: {"file", "digit", "probabilities", "outputCodes"}, or
+through the model in the chosen kernel family. A model without SOFTMAX ends in
+logits: the prediction is then the largest logit, and there are no
+probabilities. With --json, prints an array with one object per file: {"file",
+"digit", "probabilities", "outputCodes", "logits"} (probabilities null for a
+model that ends in logits, logits null for one that ends in a softmax), or
 {"file", "error"}. A file that cannot be read is also named on stderr, and the
 exit status is 1 if any file failed.
 
-USAGE: workbook classify <image.png> ... [--model <path>] [--kernels <family>] [--json]
+USAGE: workbook classify <image.png> ... [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--json]
 
 ARGUMENTS:
   <image.png>             PNG pictures of digits: any size, colour type or bit
@@ -195,6 +212,9 @@ ARGUMENTS:
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      Which TFLite kernels to reproduce: reference
                           (BUILTIN_REF), optimized
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
@@ -217,7 +237,7 @@ accumulator range, then one neuron's arithmetic from its first products to its
 clamped output, each step named by its chapter. For every tensor of many
 images, as JSON lines, see `workbook tensors`.
 
-USAGE: workbook trace <image.png> [--model <path>] [--kernels <family>] [--neuron <neuron>] [--layer <layer>]
+USAGE: workbook trace <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--neuron <neuron>] [--layer <layer>]
 
 ARGUMENTS:
   <image.png>             A PNG picture of a digit.
@@ -225,6 +245,9 @@ ARGUMENTS:
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      Which TFLite kernels to reproduce: reference
                           (BUILTIN_REF), optimized
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
@@ -287,11 +310,14 @@ OPTIONS:
 OVERVIEW: The first layer's weight rows, one 28×28 tile per neuron: red above
 Z2, blue below, white at Z2.
 
-USAGE: workbook render weights [--model <path>] --output <figure.png> [--columns <columns>]
+USAGE: workbook render weights [--model <path>] [--input-range <lo,hi>] --output <figure.png> [--columns <columns>]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
   --columns <columns>     Tiles per row of the mosaic. (default: 32)
   --version               Show the version.
@@ -305,7 +331,7 @@ OPTIONS:
 OVERVIEW: Every layer's outputs for a picture, as bars of q − Z (steps of S
 above the zero point), then the probabilities.
 
-USAGE: workbook render activations <image.png> [--model <path>] [--kernels <family>] --output <figure.png>
+USAGE: workbook render activations <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --output <figure.png>
 
 ARGUMENTS:
   <image.png>             A PNG picture of a digit.
@@ -313,6 +339,9 @@ ARGUMENTS:
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      Which TFLite kernels to reproduce: reference
                           (BUILTIN_REF), optimized
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
@@ -335,11 +364,14 @@ shift, clamp bounds and output zero point, and golden vectors (input codes,
 every layer's int32 accumulators and output codes, the class) into --out, with
 a README.md on the packing.
 
-USAGE: workbook export [--model <path>] [--kernels <family>] --format <format> --out <directory> [--vectors <vectors>] [--mnist <images.idx.gz>]
+USAGE: workbook export [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --format <format> --out <directory> [--vectors <vectors>] [--mnist <images.idx.gz>]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      The rounding of the contract: micro (TFLite Micro) or
                           optimized (LiteRT's builtin kernels). (values:
                           reference, optimized, micro, xnnpack; default: micro)
@@ -361,11 +393,14 @@ OPTIONS:
 OVERVIEW: Chapter 11: the bits each layer's accumulator needs, worst case and
 seen on the digits.
 
-USAGE: workbook widths [--model <path>] [--kernels <family>] [--vectors <vectors>] [--mnist <images.idx.gz>]
+USAGE: workbook widths [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--vectors <vectors>] [--mnist <images.idx.gz>]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
                           model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --kernels <family>      The rounding of the contract: micro (TFLite Micro) or
                           optimized (LiteRT's builtin kernels). (values:
                           reference, optimized, micro, xnnpack; default: micro)

@@ -86,7 +86,9 @@ func `trace follows the winning neuron to the code the network wrote, with LiteR
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(first["image"] as? Int == 0)
         let tensors = try #require(first["tensors"] as? [String: [Double]])
-        #expect(tensors.count == 4)
+        // The input tensor, then the four tensors the operators write.
+        #expect(tensors.count == 5)
+        #expect(tensors["serving_default_pixels:0"]?.count == 784)
         #expect(tensors["StatefulPartitionedCall_1:0"]?.map { Int($0) } == fixtureCodes(tensor: 10, row: int8Fixture.images[0].row, resolver: "BUILTIN_REF"))
     }
 }

@@ -7,6 +7,12 @@ public enum SupportedOperator: String, CaseIterable, Sendable {
     case quantize = "QUANTIZE"
     case dequantize = "DEQUANTIZE"
     case reshape = "RESHAPE"
+    // Keras's Flatten with no fixed batch: the converter computes the new shape at run time
+    // from the input's shape. The workbook evaluates them once, from the static shapes
+    // (ShapeArithmetic.swift), and only where they compute a shape.
+    case shape = "SHAPE"
+    case stridedSlice = "STRIDED_SLICE"
+    case pack = "PACK"
 
     /// The builtin code in the schema.
     public var code: Int32 {
@@ -16,6 +22,9 @@ public enum SupportedOperator: String, CaseIterable, Sendable {
         case .quantize: 114
         case .dequantize: 6
         case .reshape: 22
+        case .shape: 77
+        case .stridedSlice: 45
+        case .pack: 83
         }
     }
 
@@ -24,26 +33,26 @@ public enum SupportedOperator: String, CaseIterable, Sendable {
         self = op
     }
 
-    /// "FULLY_CONNECTED, SOFTMAX, QUANTIZE, DEQUANTIZE, RESHAPE", for error messages.
-    public static var list: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    /// The operators that only compute a shape (an int32 vector), never touch an image's values.
+    public var computesShape: Bool { self == .shape || self == .stridedSlice || self == .pack }
+
+    /// "FULLY_CONNECTED, SOFTMAX, QUANTIZE, DEQUANTIZE, RESHAPE, and SHAPE, STRIDED_SLICE, PACK
+    /// where they compute a static shape", for error messages.
+    public static var list: String {
+        let values = allCases.filter { !$0.computesShape }.map(\.rawValue).joined(separator: ", ")
+        let shapes = allCases.filter(\.computesShape).map(\.rawValue).joined(separator: ", ")
+        return "\(values), and \(shapes) where they compute a reshape's static shape"
+    }
 }
 
 public enum BuiltinOperatorName {
     /// The largest builtin code in the schema of ai-edge-litert 2.3.0 (STABLEHLO_CASE = 209).
     /// A larger code was written by a newer converter than the workbook knows, or is damage.
-    public static let largestKnownCode: Int32 = 209
+    public static var largestKnownCode: Int32 { Int32(names.count - 1) }
 
-    /// Names of a few operators a reader is likely to meet in other models, so that a refusal
-    /// can say "CONV_2D" rather than "builtin operator 3".
-    static let common: [Int32: String] = [
-        0: "ADD", 1: "AVERAGE_POOL_2D", 2: "CONCATENATION", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D",
-        14: "LOGISTIC", 17: "MAX_POOL_2D", 18: "MUL", 19: "RELU", 21: "RELU6", 28: "TANH",
-        34: "PAD", 39: "TRANSPOSE", 40: "MEAN", 41: "SUB", 43: "SQUEEZE", 45: "STRIDED_SLICE",
-        56: "ARG_MAX", 98: "LEAKY_RELU", 117: "HARD_SWISH", 126: "BATCH_MATMUL",
-    ]
-
+    /// The schema's name of a builtin code: "CONV_2D" rather than "builtin operator 3".
     public static func name(of code: Int32) -> String {
-        if let supported = SupportedOperator(code: code) { return supported.rawValue }
-        return common[code] ?? "builtin operator \(code)"
+        guard code >= 0, code < names.count else { return "builtin operator \(code)" }
+        return names[Int(code)]
     }
 }

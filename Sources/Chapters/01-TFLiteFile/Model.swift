@@ -109,6 +109,9 @@ public enum BuiltinOptions: Sendable, Equatable {
     case fullyConnected(fusedActivation: ActivationFunction, keepNumDims: Bool)
     case softmax(beta: Float)
     case reshape(newShape: [Int32])
+    case stridedSlice(StridedSliceMasks)
+    case pack(valuesCount: Int32, axis: Int32)
+    case shape(outputType: TensorType)
     /// Options of an operator the workbook does not compute: only their union tag is kept.
     case other(unionType: UInt8)
 
@@ -116,6 +119,23 @@ public enum BuiltinOptions: Sendable, Equatable {
     public var fusedActivation: ActivationFunction? {
         if case .fullyConnected(let activation, _) = self { return activation }
         return nil
+    }
+}
+
+/// `StridedSliceOptions`: bit i of a mask speaks about dimension i of the sliced tensor.
+public struct StridedSliceMasks: Sendable, Equatable {
+    /// Ignore begin[i] (start at the first element) / end[i] (stop after the last).
+    public var begin: Int32
+    public var end: Int32
+    public var ellipsis: Int32
+    public var newAxis: Int32
+    /// Keep only element begin[i] and drop dimension i (how `x.shape[0]` is written).
+    public var shrinkAxis: Int32
+    /// end[i] counts from begin[i] instead of from 0.
+    public var offset: Bool
+
+    public init(begin: Int32 = 0, end: Int32 = 0, ellipsis: Int32 = 0, newAxis: Int32 = 0, shrinkAxis: Int32 = 0, offset: Bool = false) {
+        (self.begin, self.end, self.ellipsis, self.newAxis, self.shrinkAxis, self.offset) = (begin, end, ellipsis, newAxis, shrinkAxis, offset)
     }
 }
 

@@ -124,7 +124,8 @@ extension Operator {
 
 extension BuiltinOptions {
     // snippet.options
-    // union BuiltinOptions { …, FullyConnectedOptions (8), SoftmaxOptions (9), …, ReshapeOptions (17), … }
+    // union BuiltinOptions { …, FullyConnectedOptions (8), SoftmaxOptions (9), …, ReshapeOptions (17), …,
+    //                        StridedSliceOptions (32), …, ShapeOptions (55), …, PackOptions (59), … }
     init(unionType: UInt8, table: Table?, operator what: String) throws {
         guard let table else { self = unionType == 0 ? .none : .other(unionType: unionType); return }
         switch unionType {
@@ -139,6 +140,17 @@ extension BuiltinOptions {
             self = .softmax(beta: try table.float32(0, default: 0, "\(what) softmax beta"))
         case 17:  // table ReshapeOptions { new_shape:[int]; }
             self = .reshape(newShape: try table.integers(0, as: Int32.self, "\(what) new shape"))
+        case 32:  // table StridedSliceOptions { begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask:int; offset:bool; }
+            func mask(_ field: Int, _ name: String) throws -> Int32 { try table.scalar(field, default: Int32(0), "\(what) \(name)") }
+            self = .stridedSlice(StridedSliceMasks(
+                begin: try mask(0, "begin_mask"), end: try mask(1, "end_mask"), ellipsis: try mask(2, "ellipsis_mask"),
+                newAxis: try mask(3, "new_axis_mask"), shrinkAxis: try mask(4, "shrink_axis_mask"),
+                offset: try table.scalar(5, default: UInt8(0), "\(what) offset") != 0))
+        case 55:  // table ShapeOptions { out_type:TensorType; }
+            self = .shape(outputType: TensorType(code: try table.scalar(0, default: Int8(0), "\(what) out_type")))
+        case 59:  // table PackOptions { values_count:int; axis:int; }
+            self = .pack(valuesCount: try table.scalar(0, default: Int32(0), "\(what) values_count"),
+                         axis: try table.scalar(1, default: Int32(0), "\(what) axis"))
         default:
             self = .other(unionType: unionType)
         }

@@ -76,14 +76,4 @@ extension Model {
             }
         }
     }
-
-    /// Refuses a model that uses an operator the workbook does not compute, naming it.
-    public func requireSupportedOperators() throws {
-        for op in main.operators {
-            let code = operatorCodes[op.opcodeIndex]
-            guard code.customCode == nil, SupportedOperator(code: code.code) != nil else {
-                throw FlatBufferError("operator \(op.index) is \(code.name), which the workbook does not compute (it computes \(SupportedOperator.list))")
-            }
-        }
-    }
 }

@@ -26,13 +26,27 @@ public struct FloatDenseLayer: Sendable {
     /// [outputCount][inputCount], row-major, as stored in the .tflite buffer.
     public let weights: [Float]
     public let bias: [Float]
-    /// RELU or NONE, fused into the layer as TFLite fuses it.
+    /// NONE, RELU, RELU6 or RELU_N1_TO_1, fused into the layer as TFLite fuses it.
     public let activation: ActivationFunction
+    /// The activation as the bounds TFLite clamps to (CalculateActivationRange).
+    let bounds: (lower: Float, upper: Float)
+
+    /// The fused activations a float layer computes, as [lower, upper] clamps.
+    static func bounds(of activation: ActivationFunction) -> (lower: Float, upper: Float)? {
+        switch activation {
+        case .none: (-.infinity, .infinity)
+        case .relu: (0, .infinity)
+        case .relu6: (0, 6)
+        case .reluN1To1: (-1, 1)
+        case .tanh, .signBit: nil
+        }
+    }
 
     public init(inputCount: Int, outputCount: Int, weights: [Float], bias: [Float], activation: ActivationFunction) {
         precondition(weights.count == inputCount * outputCount && bias.count == outputCount, "weights and bias do not fit \(outputCount)×\(inputCount)")
-        precondition(activation == .none || activation == .relu, "the workbook computes RELU and NONE, not \(activation.rawValue)")
+        guard let bounds = Self.bounds(of: activation) else { preconditionFailure("a float layer does not fuse \(activation.rawValue)") }
         (self.inputCount, self.outputCount, self.weights, self.bias, self.activation) = (inputCount, outputCount, weights, bias, activation)
+        self.bounds = bounds
     }
 
     // snippet.dense
@@ -50,9 +64,12 @@ public struct FloatDenseLayer: Sendable {
                         let row = o * inputCount
                         var total: Float = 0
                         for k in nonzero { total += x[k] * w[row + k] }
-                        let value = total + bias[o]
-                        // TFLite clamps to [0, +∞) for RELU with std::max, which keeps any value not below 0.
-                        output[o] = activation == .relu && value < 0 ? 0 : value
+                        var value = total + bias[o]
+                        // TFLite's std::min(std::max(value, lower), upper): a value not below the
+                        // lower bound is kept as it is (−0.0 stays −0.0 under RELU).
+                        if value < bounds.lower { value = bounds.lower }
+                        if bounds.upper < value { value = bounds.upper }
+                        output[o] = value
                     }
                 }
             }
@@ -112,8 +129,8 @@ public struct FloatNetwork: Sendable {
                 throw FloatNetworkError("operator \(layer.operatorIndex): weights of shape \(layer.weights.shape), not [outputs, inputs]")
             }
             let (outputs, inputs) = (layer.weights.shape[0], layer.weights.shape[1])
-            guard layer.fusedActivation == .none || layer.fusedActivation == .relu else {
-                throw FloatNetworkError("operator \(layer.operatorIndex): fused activation \(layer.fusedActivation.rawValue); the workbook computes RELU and NONE")
+            guard FloatDenseLayer.bounds(of: layer.fusedActivation) != nil else {
+                throw FloatNetworkError("operator \(layer.operatorIndex): fused activation \(layer.fusedActivation.rawValue); the workbook computes NONE, RELU, RELU6 and RELU_N1_TO_1")
             }
             let weights = try Self.realValues(of: layer.weights, in: model, channels: outputs)
             let bias = try layer.bias.map { tensor throws(FloatNetworkError) in try Self.realValues(of: tensor, in: model, channels: outputs) }

@@ -25,6 +25,8 @@ enum Step: Sendable {
     case requantize(Requantize)
     case dequantize(Dequantize)
     case reshape
+    /// SHAPE, STRIDED_SLICE or PACK: a shape, the same for every image (chapter 1's StaticShapes).
+    case shape([Int32])
 
     var isSoftmax: Bool {
         switch self {
@@ -39,6 +41,8 @@ public struct Network: Sendable {
     public let family: KernelFamily
     public let input: Tensor
     public let output: Tensor
+    /// How an image's pixels become the input tensor's values (chapter 2).
+    public let pixelMapping: PixelMapping
     /// (operator index, step, input tensor, output tensor), in execution order.
     let steps: [(op: Int, step: Step, input: Int, output: Int)]
 
@@ -57,14 +61,14 @@ public struct Network: Sendable {
     /// once (nil for a model that ends in logits).
     public let softmaxTensors: SoftmaxTensors?
 
-    public init(model: Model, family: KernelFamily) throws {
-        try model.requireSupportedOperators()
+    /// Prepares every operator for `family`. `pixelMapping` nil: the input tensor's standard one.
+    public init(model: Model, family: KernelFamily, pixelMapping: PixelMapping? = nil) throws {
+        try model.requireComputable()
         let graph = model.main
-        guard graph.inputs.count == 1, graph.outputs.count == 1 else {
-            throw NetworkError("the model has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs; the workbook runs one of each")
-        }
+        let shapes = try model.staticShapes()
         (self.model, self.family) = (model, family)
         (input, output) = (graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]])
+        self.pixelMapping = pixelMapping ?? .standard(for: input)
         let layers = try model.fullyConnectedLayers()
         let floatLayers = layers.first?.weights.type == .float32 ? try FloatNetwork(model: model).layers : []
         var available: Set<Int> = [input.index]
@@ -73,6 +77,11 @@ public struct Network: Sendable {
             let code = SupportedOperator(code: model.operatorCodes[op.opcodeIndex].code)!
             guard let from = op.inputs.first, from >= 0, let to = op.outputs.first else {
                 throw NetworkError("operator \(op.index) (\(code.rawValue)) has no input or output tensor")
+            }
+            if code.computesShape, let values = shapes.values[to] {
+                steps.append((op.index, .shape(values), from, to))
+                available.insert(to)
+                continue
             }
             // A chain: each operator reads what the model's input or an earlier operator wrote.
             guard available.contains(from) else {
@@ -117,6 +126,8 @@ public struct Network: Sendable {
             return .dequantize(Dequantize(input: try AffineQuantization(tensor: source)))
         case .reshape:
             return .reshape
+        case .shape, .stridedSlice, .pack:
+            throw NetworkError("operator \(op.index) (\(code.rawValue)) computes something other than a shape")
         }
     }
 
@@ -129,6 +140,11 @@ public struct Network: Sendable {
         var written: [(op: Int, tensor: Int)] = []
         var accumulators: [Int: [Int32]] = [:]
         for (op, step, from, to) in steps {
+            if case .shape(let values) = step {
+                tensors[to] = .integers(values)
+                written.append((op, to))
+                continue
+            }
             let source = tensors[from]!
             let result: TensorValues
             switch step {
@@ -143,6 +159,7 @@ public struct Network: Sendable {
             case .requantize(let requantize): result = .integers(requantize(source.integers!))
             case .dequantize(let dequantize): result = .floats(dequantize(source.integers!))
             case .reshape: result = source
+            case .shape(let values): result = .integers(values)
             }
             tensors[to] = result
             written.append((op, to))
@@ -157,10 +174,15 @@ public struct Network: Sendable {
                           probabilities: probabilities)
     }
 
-    /// Runs an image given as 784 pixels: pixel/255 in the input tensor's type (chapter 2's
-    /// `inputValues`, the last step of chapter 10's picture).
+    /// The input tensor's values for an image given as 784 pixels, mapped by `pixelMapping`
+    /// (chapter 2's `inputValues`, the last step of chapter 10's picture).
+    public func inputValues(pixels: [UInt8]) throws -> InputValues {
+        try Ch02Affine.inputValues(pixels: pixels, for: input, mapping: pixelMapping)
+    }
+
+    /// Runs an image given as 784 pixels.
     public func run(pixels: [UInt8]) throws -> NetworkRun {
-        try run(TensorValues(try inputValues(pixels: pixels, for: input)))
+        try run(TensorValues(try inputValues(pixels: pixels)))
     }
 }
 

@@ -6,7 +6,6 @@
 
 import Ch01TFLiteFile
 import Ch02Affine
-import Ch02Affine
 import Ch04ZeroPointMatmul
 import Ch09Network
 
@@ -108,8 +107,9 @@ extension AccumulatorSurvey {
     /// Runs `images` (784 pixels each) through chapter 9's network in the contract's family and
     /// records every layer's accumulators; also counts the images whose class (the argmax of the
     /// last layer's codes) is the network's own prediction (the argmax of its softmax).
-    public static func measure(_ contract: NetworkContract, model: Model, images: [[UInt8]]) throws -> (survey: AccumulatorSurvey, classAgreements: Int) {
-        let network = try Network(model: model, family: contract.family)
+    public static func measure(_ contract: NetworkContract, model: Model, images: [[UInt8]],
+                               pixelMapping: PixelMapping? = nil) throws -> (survey: AccumulatorSurvey, classAgreements: Int) {
+        let network = try Network(model: model, family: contract.family, pixelMapping: pixelMapping)
         var survey = AccumulatorSurvey(layerCount: contract.layers.count)
         var agreements = 0
         for pixels in images {

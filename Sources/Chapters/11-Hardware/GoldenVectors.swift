@@ -28,8 +28,8 @@ public struct GoldenVectors: Sendable {
     public let vectors: [GoldenVector]
 
     /// Runs `images` (784 pixels each) through chapter 9's network in the contract's family.
-    public init(contract: NetworkContract, model: Model, images: [[UInt8]], source: String) throws {
-        let network = try Network(model: model, family: contract.family)
+    public init(contract: NetworkContract, model: Model, images: [[UInt8]], source: String, pixelMapping: PixelMapping? = nil) throws {
+        let network = try Network(model: model, family: contract.family, pixelMapping: pixelMapping)
         self.source = source
         vectors = try images.map { pixels in
             let run = try network.run(pixels: pixels)

@@ -154,7 +154,9 @@ public struct NetworkContract: Sendable {
             throw ContractError("TFLite Micro has no uint8 kernels, so the micro family has no contract for this model; export it with --kernels optimized")
         }
         let layers = try scales.map { try LayerContract(FullyConnectedLayer(scales: $0, model: model, family: family)) }
-        for (before, after) in zip(layers, layers.dropFirst()) where after.inputTensor != before.outputTensor {
+        // A RESHAPE between two layers moves no value: the next layer reads what the last wrote.
+        let shapes = try model.staticShapes()
+        for (before, after) in zip(layers, layers.dropFirst()) where shapes.valuesSource(of: after.inputTensor) != before.outputTensor {
             throw ContractError("operator \(after.operatorIndex) reads tensor \(after.inputTensor), not what operator \(before.operatorIndex) writes: the layers do not form a chain")
         }
         guard Set(layers.map(\.codeType)).count == 1, Set(layers.map(\.weightType)).count == 1 else {

@@ -108,7 +108,8 @@ func `the optimized kernels add in another order, and stay within the summation 
     #expect(bitExact > total / 2 && worstShareOfBound < 0.1, "\(bitExact) of \(total) bit-exact; worst difference \(worstShareOfBound) of its bound")
 }
 
-@Test(arguments: RepositoryFiles.modelsWithFixtures)
+// The book's models: chapter 3's float network is fed pixel/255, as they were trained.
+@Test(arguments: RepositoryFiles.bookModels)
 func `the float network gives LiteRT's answer for every digit of every run`(model path: String) throws {
     let network = try FloatNetwork(model: loadModel(path))
     let fixture = try RepositoryFiles.fixture(for: path)

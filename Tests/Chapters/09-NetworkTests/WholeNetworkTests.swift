@@ -2,6 +2,7 @@
 // tensor that an operator writes equals, byte for byte, what TFLite wrote for the same digit.
 
 import Ch01TFLiteFile
+import Ch02Affine
 import Ch06Requantize
 import Foundation
 import TestSupport
@@ -16,6 +17,12 @@ struct ModelAndFamily: CustomTestStringConvertible, Sendable {
     var testDescription: String { "\(model) \(family.rawValue)" }
 }
 
+/// A model's network with the pixel mapping its fixture's inputs were made with.
+func fixtureNetwork(_ model: String, _ family: KernelFamily, _ fixture: ReferenceFixture) throws -> Network {
+    let mapping = fixture.inputRange.map { PixelMapping.reals(lo: $0[0], hi: $0[1]) }
+    return try Network(model: Model.load(path: RepositoryFiles.path(model)), family: family, pixelMapping: mapping)
+}
+
 let cases = quantizedModels.flatMap { model in KernelFamily.allCases.map { ModelAndFamily(model: model, family: $0) } }
 
 @Test(arguments: cases)
@@ -25,11 +32,11 @@ func `every tensor every operator writes equals TFLite's, on every fixture digit
         // TFLite Micro refuses uint8 models: the fixture records why, and so must we refuse.
         let skipped = try #require(fixture.runs.first { $0.resolver == item.family.resolver }?.skipped)
         #expect(throws: (any Error).self, "TFLM refused this model (\(skipped)); the micro family must too") {
-            _ = try Network(model: Model.load(path: RepositoryFiles.path(item.model)), family: item.family)
+            _ = try fixtureNetwork(item.model, item.family, fixture)
         }
         return
     }
-    let network = try Network(model: Model.load(path: RepositoryFiles.path(item.model)), family: item.family)
+    let network = try fixtureNetwork(item.model, item.family, fixture)
     var differences: [String] = []
     var compared = 0
     for image in 0..<fixture.images.count {

@@ -1,0 +1,98 @@
+// Chapter 1 — can the workbook compute this model? Every command asks before anything else,
+// so that the same file gets the same answer everywhere: computed, or refused in one line that
+// says what the model is and how to convert it into one the workbook computes.
+//
+// The converter makes five kinds of model from one Keras network, and only two of them compute
+// in integers from the first layer to the last:
+//   float32                   no optimizations                              computed (chapter 3)
+//   full integer (int8)       optimizations + representative_dataset         computed (chapters 4–9)
+//                             + TFLITE_BUILTINS_INT8
+//   dynamic-range (hybrid)    optimizations, no representative_dataset      refused: computes in float
+//   float16                   optimizations + supported_types = [float16]  refused: computes in float
+//   16×8                      optimizations + representative_dataset        refused: int16 activations
+//                             + EXPERIMENTAL_…_ACTIVATIONS_INT16_WEIGHTS_INT8
+
+/// A model the workbook does not compute, said as what it is, why, and what to do.
+public struct UnsupportedModel: Error, Equatable, CustomStringConvertible {
+    /// What the model is: "a dynamic-range (hybrid) model: …".
+    public let kind: String
+    /// How to make one the workbook computes, as one sentence; the Python follows it.
+    public let advice: String
+    /// The converter settings that make a full-integer model, when they are the fix.
+    public let python: [String]
+
+    public var description: String {
+        var text = "\(kind); \(advice)"
+        if !python.isEmpty { text += ":\n" + python.map { "    " + $0 }.joined(separator: "\n") }
+        return text
+    }
+
+    /// tf.lite.TFLiteConverter settings for an int8 model, as models/README.md gives them.
+    public static let fullIntegerConversion = [
+        "converter.optimizations = [tf.lite.Optimize.DEFAULT]",
+        "converter.representative_dataset = images  # yields [one training input] a few hundred times",
+        "converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]",
+        "converter.inference_input_type = converter.inference_output_type = tf.int8  # optional",
+    ]
+    static let convertFullInteger = "convert it to a full-integer model with a representative dataset, as the workbook's own models are (models/README.md)"
+}
+
+extension Model {
+    /// The schema version TFLite reads (tflite/schema/schema.fbs, TFLITE_SCHEMA_VERSION).
+    public static let schemaVersion: UInt32 = 3
+
+    /// Refuses, with its kind and the fix, a model the workbook's chapters do not compute.
+    /// `validate()` has checked that the file is consistent; this checks that it is in scope.
+    public func requireComputable() throws {
+        // TFLite's InterpreterBuilder refuses any other version the same way.
+        guard version == Self.schemaVersion else {
+            throw UnsupportedModel(kind: "the model has schema version \(version), and TFLite reads only version \(Self.schemaVersion)",
+                                   advice: "convert it again with a current TensorFlow converter", python: [])
+        }
+        let graph = main
+        let written = Set(graph.operators.flatMap(\.outputs))
+        if let half = graph.tensors.first(where: { $0.type == .float16 }) {
+            throw UnsupportedModel(
+                kind: "a float16 model: its weights are stored as float16 (tensor \(half.index) '\(half.name)') and turned into float32 by DEQUANTIZE, so it computes in float32",
+                advice: "for integer arithmetic " + UnsupportedModel.convertFullInteger + " and without `supported_types = [tf.float16]`",
+                python: UnsupportedModel.fullIntegerConversion)
+        }
+        if let wide = graph.tensors.first(where: { ($0.type == .int16 && written.contains($0.index)) || $0.type == .int64 && !buffers[$0.buffer].bytes.isEmpty }) {
+            throw UnsupportedModel(
+                kind: "a 16×8 model: int16 activations, int8 weights and int64 biases (tensor \(wide.index) '\(wide.name)' is \(wide.type)); the workbook computes 8-bit activations",
+                advice: "convert it with TFLITE_BUILTINS_INT8 instead of EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8",
+                python: UnsupportedModel.fullIntegerConversion)
+        }
+        for layer in try fullyConnectedLayers() where layer.input.type == .float32 && layer.weights.type != .float32 {
+            throw UnsupportedModel(
+                kind: "a dynamic-range (hybrid) model: operator \(layer.operatorIndex) (FULLY_CONNECTED) has \(layer.weights.type) weights but a float32 input, so TFLite quantizes each input on the fly and computes in float; there is no integer network to rebuild",
+                advice: UnsupportedModel.convertFullInteger, python: UnsupportedModel.fullIntegerConversion)
+        }
+        try requireSupportedOperators()
+        guard graph.inputs.count == 1, graph.outputs.count == 1 else {
+            throw UnsupportedModel(kind: "the model has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs",
+                                   advice: "the workbook runs models with one input (an image) and one output (the digit)", python: [])
+        }
+        _ = try staticShapes()
+    }
+
+    /// Refuses a model that uses an operator the workbook does not compute, naming each one.
+    public func requireSupportedOperators() throws {
+        var unsupported: [String] = []
+        for op in main.operators {
+            let code = operatorCodes[op.opcodeIndex]
+            if code.customCode != nil || SupportedOperator(code: code.code) == nil {
+                let name = "\(code.name) (operator \(op.index))"
+                if !unsupported.contains(where: { $0.hasPrefix(code.name + " ") }) { unsupported.append(name) }
+            }
+        }
+        guard unsupported.isEmpty else {
+            let convolution = unsupported.contains { $0.hasPrefix("CONV_2D") || $0.hasPrefix("DEPTHWISE_CONV_2D") }
+            throw UnsupportedModel(
+                kind: "the model uses \(unsupported.joined(separator: ", ")), which the workbook does not compute",
+                advice: "it computes \(SupportedOperator.list)"
+                    + (convolution ? "; convolutional networks are not computed yet" : "; the MLP's activations RELU, RELU6 and none are fused into FULLY_CONNECTED, any other is not computed"),
+                python: [])
+        }
+    }
+}
