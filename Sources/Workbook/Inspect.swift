@@ -55,7 +55,8 @@ struct InspectReport {
             if let layer = layers.first(where: { $0.operatorIndex == op.index }) {
                 out += layerText(layer)
             } else if shapes.shapeOperators.contains(op.index), let written = op.outputs.first, let values = shapes.values[written] {
-                out += "  writes  tensor \(written) '\(graph.tensors[written].name)' = \(values), a shape: evaluated once from the static shapes (batch 1)\n"
+                let shown = graph.tensors[written].shape.isEmpty && values.count == 1 ? "\(values[0]) (a single number)" : "\(values)"
+                out += "  writes  tensor \(written) '\(graph.tensors[written].name)' = \(shown), a shape: evaluated once from the static shapes (batch 1)\n"
             } else if let shape = shapes.reshapes[op.index], let from = op.inputs.first, from >= 0 {
                 out += "  reads   \(describe(graph.tensors[from]))\n"
                 out += "  writes  \(describe(graph.tensors[op.outputs[0]]))\n"

@@ -48,22 +48,28 @@ struct Tensors: ParsableCommand {
                 let pixels = Array(images.data[(image * size)..<((image + 1) * size)])
                 let run: NetworkRun
                 do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
-                var line = "{\"image\": \(image), \"tensors\": {"
-                // The model's input first, so that a comparison can start from the first number.
-                for (position, tensor) in ([network.input.index] + run.written.map(\.tensor)).enumerated() {
-                    if position > 0 { line += ", " }
-                    line += names[tensor] + ": ["
-                    switch run.tensors[tensor]! {
-                    case .integers(let values): line += values.map { String($0) }.joined(separator: ", ")
-                    case .floats(let values): line += values.map { "\($0)" }.joined(separator: ", ")
-                    }
-                    line += "]"
-                }
-                output.write(line + "}}\n")
+                output.write("{\"image\": \(image), \"tensors\": \(tensorsObject(run, network: network, names: names))}\n")
             }
             output.flush()
         }
     }
+}
+
+/// {"<tensor name>": [values], …}: the model's input tensor first, so that a comparison can
+/// start from the first number, then every tensor an operator wrote, in operator order.
+/// `names` are the model's tensor names, JSON-quoted once.
+func tensorsObject(_ run: NetworkRun, network: Network, names: [String]) -> String {
+    var object = "{"
+    for (position, tensor) in ([network.input.index] + run.written.map(\.tensor)).enumerated() {
+        if position > 0 { object += ", " }
+        object += names[tensor] + ": ["
+        switch run.tensors[tensor]! {
+        case .integers(let values): object += values.map { String($0) }.joined(separator: ", ")
+        case .floats(let values): object += values.map { "\($0)" }.joined(separator: ", ")
+        }
+        object += "]"
+    }
+    return object + "}"
 }
 
 /// Collects stdout in large chunks: the tensors of 10,000 images are tens of megabytes.

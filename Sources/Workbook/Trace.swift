@@ -12,6 +12,7 @@ import Ch08Softmax
 import Ch09Network
 import Ch10Pixels
 import Foundation
+import JSONText
 
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,9 @@ struct Trace: ParsableCommand {
         discussion: """
             Prints each layer's S1/Z1, S2/Z2, S3/Z3, M (as the kernel family forms it) and accumulator \
             range, then one neuron's arithmetic from its first products to its clamped output, each step \
-            named by its chapter. For every tensor of many images, as JSON lines, see `workbook tensors`.
+            named by its chapter. With --jsonl, prints instead one JSON line: {"file", "tensors": {"<tensor \
+            name>": [values]}}, the model's input tensor first, then every tensor an operator writes, named as \
+            in the .tflite file (as `workbook tensors` does for many MNIST images).
             """)
 
     @Argument(help: ArgumentHelp("A PNG picture of a digit.", valueName: "image.png"))
@@ -33,6 +36,9 @@ struct Trace: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Which FULLY_CONNECTED layer the neuron is in, from 0 (default: the last).")
     var layer: Int?
+
+    @Flag(help: "Print every tensor, the input first, as one JSON line instead of text.")
+    var jsonl = false
 
     func validate() throws {
         if let neuron, neuron < 0 { throw ValidationError("--neuron takes a neuron's index from 0, not \(neuron)") }
@@ -56,14 +62,17 @@ struct Trace: ParsableCommand {
             let picture = try readPicture(image)
             let loaded = try options.load()
             let family = kernels.kernels
-            let network: Network
-            network = try loaded.network(family)
+            let network = try loaded.network(family)
             let layers = network.layers
+            let run: NetworkRun
+            do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(image): \(error)") }
+            if jsonl {
+                let names = loaded.model.main.tensors.map { JSON.quote($0.name) }
+                return print("{\"file\": \(JSON.quote(image)), \"tensors\": \(tensorsObject(run, network: network, names: names))}")
+            }
             guard !layers.isEmpty else {
                 throw CommandFailure("\(loaded.name): a float model has no integer arithmetic to trace; `workbook classify` runs it")
             }
-            let run: NetworkRun
-            do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(image): \(error)") }
 
             let chosenLayer = min(layer ?? layers.count - 1, layers.count - 1)  // validate() checked it
             let outputs = run.tensors[layers[chosenLayer].scales.output.index]!.integers!
@@ -72,7 +81,7 @@ struct Trace: ParsableCommand {
 
             var out = "\(image): \(picture.preparationSummary)\n"
             out += "\(loaded.name), \(family.rawValue) kernels: prediction \(run.prediction)\n"
-            out += "input  \(tensorText(network.input)); chapter 2: q = round(pixel/255 / S) + Z; \(picture.pixels.filter { $0 > 0 }.count) of \(picture.pixels.count) pixels carry ink\n"
+            out += "input  \(tensorText(network.input)); chapter 2: \(network.pixelMapping.summary(for: network.input)); \(picture.pixels.filter { $0 > 0 }.count) of \(picture.pixels.count) pixels carry ink\n"
             for (position, layer) in layers.enumerated() {
                 out += "\n" + layerText(layer, position: position, run: run)
             }

@@ -26,8 +26,9 @@ public struct DigitPicture: Sendable {
     public var pixels: [UInt8] { preprocessing.pixels }
 
     /// Step 6, chapter 2: the values of `tensor` (the model's input) for these pixels.
-    public func inputValues(for tensor: Tensor) throws -> InputValues {
-        try Ch02Affine.inputValues(pixels: pixels, for: tensor)
+    /// `mapping` nil: the tensor's standard one (its own range; [0, 1] for a float input).
+    public func inputValues(for tensor: Tensor, mapping: PixelMapping? = nil) throws -> InputValues {
+        try Ch02Affine.inputValues(pixels: pixels, for: tensor, mapping: mapping)
     }
     // snippet.end
 }

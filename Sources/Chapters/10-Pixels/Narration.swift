@@ -54,11 +54,11 @@ public func narrateChapter10(_ context: NarrationContext) throws -> String {
     let input = context.model.main.tensors[context.model.main.inputs[0]]
     let values = try picture.inputValues(for: input)
     if case .quantized(let codes, let quantization) = values {
-        let (low, high) = (quantization.quantize(pixelReal(0)), quantization.quantize(pixelReal(255)))
-        out += "step 6  chapter 2: q = round(pixel/255 / S) + Z, S = \(quantization.scale), Z = \(quantization.zeroPoint): pixel 0 → \(low), 255 → \(high)\n"
+        let (low, high) = (quantization.codeRange.lowerBound, quantization.codeRange.upperBound)
+        out += "step 6  chapter 2: \(PixelMapping.standard(for: input).summary(for: input)), S = \(quantization.scale), Z = \(quantization.zeroPoint): pixel 0 → \(low), 255 → \(high)\n"
         out += "        input tensor \(input.index) \(input.type) \(input.shape): \(codes.filter { $0 != quantization.zeroPoint }.count) of \(codes.count) codes above Z\n"
     } else {
-        out += "step 6  chapter 2: the float input takes pixel/255 itself: \(values.reals.filter { $0 > 0 }.count) of \(values.reals.count) reals above 0\n"
+        out += "step 6  chapter 2: \(PixelMapping.standard(for: input).summary(for: input)): \(values.reals.filter { $0 > 0 }.count) of \(values.reals.count) reals above 0\n"
     }
 
     // The MNIST digit it was drawn from, and the network's answer.
