@@ -116,6 +116,18 @@ let package = Package(
 
         // The `workbook` command, a thin shell: one file per subcommand; `workbook chapter N`
         // prints chapter N's own narration.
+        // Coverage-guided fuzzers (tools/fuzz.sh builds them with libFuzzer); built plainly they
+        // replay the inputs named on their command line.
+        .target(name: "CLibFuzzer", path: "Sources/Fuzzers/CLibFuzzer"),
+        .executableTarget(
+            name: "FuzzModel",
+            dependencies: ["CLibFuzzer", "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch06Requantize", "Ch09Network", "Ch11Hardware"],
+            path: "Sources/Fuzzers/FuzzModel"),
+        .executableTarget(
+            name: "FuzzPNG",
+            dependencies: ["CLibFuzzer", "Ch01TFLiteFile", "Ch02Affine", "Ch10Pixels"],
+            path: "Sources/Fuzzers/FuzzPNG"),
+
         .executableTarget(
             name: "Workbook",
             dependencies: [

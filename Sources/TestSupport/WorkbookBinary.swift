@@ -12,6 +12,8 @@ public enum WorkbookBinary {
 
     public struct Result: Sendable {
         public let status: Int32
+        /// True when a signal ended the process (a trap, a crash): never for a user's input.
+        public let signaled: Bool
         public let standardOutput: String
         public let standardError: String
     }
@@ -34,7 +36,7 @@ public enum WorkbookBinary {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !reader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
-        return Result(status: process.terminationStatus,
+        return Result(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
                       standardOutput: String(decoding: outputData, as: UTF8.self),
                       standardError: String(decoding: errorData, as: UTF8.self))
     }

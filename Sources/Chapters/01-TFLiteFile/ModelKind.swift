@@ -74,6 +74,60 @@ extension Model {
                                    advice: "the workbook runs models with one input (an image) and one output (the digit)", python: [])
         }
         _ = try staticShapes()
+        for layer in try fullyConnectedLayers() where layer.weights.type != .float32 { try requirePrepared(layer) }
+        try requireQuantizeMultipliers()
+    }
+
+    /// A QUANTIZE from codes to codes multiplies by S_in/S_out (chapter 9): like a layer's M,
+    /// it must be below 2^31 for an int32 multiplier to hold it.
+    func requireQuantizeMultipliers() throws {
+        for op in main.operators where operatorCodes[op.opcodeIndex].code == SupportedOperator.quantize.code {
+            guard let from = op.inputs.first, from >= 0, let to = op.outputs.first else { continue }
+            let (source, target) = (main.tensors[from], main.tensors[to])
+            guard let sIn = source.quantization?.scales.first, let sOut = target.quantization?.scales.first else { continue }
+            let ratio = Double(sIn) / Double(sOut)
+            guard ratio < 0x1p31, (256 * (sIn / sOut)).isFinite else {
+                throw UnsupportedModel(kind: "operator \(op.index) (QUANTIZE) multiplies by S_in/S_out = \(ratio), beyond what an int32 multiplier holds",
+                                       advice: "convert the model again", python: [])
+            }
+        }
+    }
+
+    /// What TFLite's FULLY_CONNECTED Prepare refuses (fully_connected.cc, and kernel_util.cc's
+    /// GetQuantizedConvolutionMultipler), refused here too, before any arithmetic: quantized
+    /// tensors without scales, int8 weights that are not symmetric, a bias whose scale is not
+    /// S1·S2, and a multiplier M = S1·S2/S3 that no integer kernel can hold.
+    func requirePrepared(_ layer: LayerScales) throws {
+        let what = "operator \(layer.operatorIndex) (FULLY_CONNECTED)"
+        let refusal = "TFLite's FULLY_CONNECTED refuses it too; convert the model again"
+        guard let s1 = layer.inputScale, let s3 = layer.outputScale, !layer.weightScales.isEmpty else {
+            throw UnsupportedModel(kind: "\(what) has \(layer.weights.type) weights but its input or output tensor has no scale", advice: refusal, python: [])
+        }
+        if layer.weights.type == .int8, let zero = layer.weightZeroPoints.first(where: { $0 != 0 }) {
+            throw UnsupportedModel(kind: "\(what) has int8 weights with zero point \(zero), not 0 (int8 weights are symmetric)", advice: refusal, python: [])
+        }
+        if let bias = layer.bias {
+            guard bias.type == .int32, let biasScales = bias.quantization?.scales,
+                  biasScales.count == layer.weightScales.count else {
+                throw UnsupportedModel(kind: "\(what) has a bias tensor that is not int32 with one scale per weight scale", advice: refusal, python: [])
+            }
+            // |S1·S2 − Sb| ≤ 10⁻⁶·min(S1·S2, Sb), in double, as GetQuantizedConvolutionMultipler.
+            for (s2, sb) in zip(layer.weightScales, biasScales) {
+                let product = Double(s1) * Double(s2)
+                guard abs(product - Double(sb)) <= 1e-6 * min(product, Double(sb)) else {
+                    throw UnsupportedModel(kind: "\(what) has bias scale \(sb), but S1·S2 = \(product): the bias must be stored in units of S1·S2", advice: refusal, python: [])
+                }
+            }
+        }
+        // Every family forms M from the same three float32 scales (chapter 6): it must be a
+        // finite positive number below 2^31, the largest an int32 multiplier and shift express.
+        for s2 in layer.weightScales {
+            let inDouble = Double(s1) * Double(s2) / Double(s3)
+            let inFloat32 = s1 * s2 / s3
+            guard inDouble.isFinite, inDouble < 0x1p31, inFloat32.isFinite, (s1 * s2).isFinite else {
+                throw UnsupportedModel(kind: "\(what) has M = S1·S2/S3 = \(inDouble) (S1 = \(s1), S2 = \(s2), S3 = \(s3)), beyond what an int32 multiplier holds", advice: refusal, python: [])
+            }
+        }
     }
 
     /// Refuses a model that uses an operator the workbook does not compute, naming each one.

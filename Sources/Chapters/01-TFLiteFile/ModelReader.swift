@@ -137,7 +137,10 @@ extension BuiltinOptions {
             let keepNumDims = try table.scalar(2, default: UInt8(0), "\(what) keep_num_dims") != 0
             self = .fullyConnected(fusedActivation: activation, keepNumDims: keepNumDims)
         case 9:  // table SoftmaxOptions { beta:float; }
-            self = .softmax(beta: try table.float32(0, default: 0, "\(what) softmax beta"))
+            let beta = try table.float32(0, default: 0, "\(what) softmax beta")
+            // The converter writes β = 1; a β that is not a positive number makes no softmax.
+            guard beta.isFinite, beta > 0 else { throw FlatBufferError("\(what) is a SOFTMAX with β = \(beta), not a positive number") }
+            self = .softmax(beta: beta)
         case 17:  // table ReshapeOptions { new_shape:[int]; }
             self = .reshape(newShape: try table.integers(0, as: Int32.self, "\(what) new shape"))
         case 32:  // table StridedSliceOptions { begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask:int; offset:bool; }

@@ -61,8 +61,9 @@ extension Model {
         guard quantization.zeroPoints.count == quantization.scales.count else {
             throw FlatBufferError("\(what) has \(quantization.scales.count) scales but \(quantization.zeroPoints.count) zero points")
         }
-        guard quantization.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw FlatBufferError("\(what) has a scale that is not a positive number")
+        // A subnormal scale is no step size a converter writes, and 1/S would overflow float32.
+        if let odd = quantization.scales.first(where: { !($0.isNormal && $0 > 0) }) {
+            throw FlatBufferError("\(what) has scale \(odd), not a positive normal float32")
         }
         // Checked once, here: every later chapter adds and subtracts zero points in int32
         // without asking again whether they are codes of the tensor's type.

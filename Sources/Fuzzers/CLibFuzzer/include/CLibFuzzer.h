@@ -1,0 +1,6 @@
+// libFuzzer's entry point for a program that has its own main (compiler-rt's FuzzerInterface.h):
+// SwiftPM gives every executable target a main, so the fuzzers call the driver from it.
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));

@@ -1,0 +1,74 @@
+// A coverage-guided fuzzer for the model path: bytes → chapter 1's reader and checks → every
+// network the chapters build from them → one image through each. Whatever the bytes, each
+// step must end in a value or a thrown error; a trap, an overflow or a huge allocation is a bug,
+// and libFuzzer stops on it with the input that caused it.
+//
+// Built with libFuzzer (the -DFUZZING build in tools/fuzz.sh), main hands over to libFuzzer's
+// driver. Built plainly (`swift build`), the same code replays files named on the command
+// line, to reproduce what the fuzzer found: `swift run FuzzModel crash-…`.
+
+import CLibFuzzer
+import Ch01TFLiteFile
+import Foundation
+import Ch02Affine
+import Ch03FloatNetwork
+import Ch06Requantize
+import Ch09Network
+import Ch11Hardware
+
+/// One image with ink in the middle and every pixel value somewhere, so that every code path
+/// of the input mapping and the layers gets non-trivial numbers.
+let image: [UInt8] = (0..<784).map { index in
+    let (row, column) = (index / 28, index % 28)
+    return (6...21).contains(row) && (8...19).contains(column) ? UInt8(truncatingIfNeeded: index &* 37) : 0
+}
+
+func exercise(_ bytes: [UInt8]) {
+    guard bytes.count >= 8, let model = try? Model(flatBuffer: FlatBuffer(bytes: bytes)) else { return }
+    guard (try? model.validate()) != nil, (try? model.requireComputable()) != nil else { return }
+    _ = try? model.family()
+    _ = try? model.staticShapes()
+    if let float = try? FloatNetwork(model: model) { _ = float.classify(pixels: image) }
+    if let naive = try? NaivePort(model: model) {
+        for step in NaiveStep.allCases { _ = naive.run(pixels: image, step: step) }
+    }
+    for family in KernelFamily.allCases {
+        for mapping in [nil, PixelMapping.reals(lo: -1, hi: 1)] {
+            guard let network = try? Network(model: model, family: family, pixelMapping: mapping) else { continue }
+            guard let run = try? network.run(pixels: image) else { continue }
+            _ = run.prediction
+            for layer in network.layers {
+                if let input = run.tensors[layer.scales.input.index]?.integers, layer.weights.outputCount > 0 {
+                    _ = layer.trace(input, neuron: layer.weights.outputCount - 1)
+                }
+            }
+        }
+        if let contract = try? NetworkContract(model: model, family: family),
+           let golden = try? GoldenVectors(contract: contract, model: model, images: [image], source: "fuzz") {
+            _ = LayerWidths.of(contract)
+            // One export format per input, chosen by its length, so that each run stays short.
+            let export = HardwareExport(contract: contract, vectors: golden, modelPath: "fuzz.tflite", command: "fuzz")
+            _ = export.files(ExportFormat.allCases[bytes.count % ExportFormat.allCases.count])
+        }
+    }
+}
+
+@main
+struct Main {
+    static func main() throws {
+        #if FUZZING
+        // libFuzzer takes over: it calls `exercise` with inputs it mutates from the corpus.
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
+            exercise(Array(UnsafeBufferPointer(start: data, count: count)))
+            return 0
+        })
+        #else
+        for path in CommandLine.arguments.dropFirst() {
+            exercise(try UserFile.read(path, kind: "a fuzzer input", maximumBytes: Model.maximumFileSize))
+            print("\(path): no crash")
+        }
+        #endif
+    }
+}

@@ -1,0 +1,124 @@
+// Models crafted to break the arithmetic, each a value a file can hold that TFLite's own Prepare
+// refuses or no kernel can compute: every command that takes a model ends with a result or one
+// clean line and exit status 1, never a signal. The values are the ones issue 9 found by
+// fuzzing and crafting (an S3 of 10¹², a uint8 softmax output zero point of 129, …).
+
+import Foundation
+import TestSupport
+import Testing
+@testable import Ch01TFLiteFile
+
+/// A shipped model's bytes with single values changed where chapter 1's reader finds them.
+struct CraftedModel {
+    var bytes: [UInt8]
+    let subgraph: Table
+
+    init(_ model: String) throws {
+        bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: RepositoryFiles.path(model))))
+        subgraph = try #require(try FlatBuffer(bytes: bytes).rootTable().tables(2, "subgraphs").first)
+    }
+
+    func quantization(ofTensor index: Int) throws -> Table {
+        try #require(try subgraph.tables(0, "tensors")[index].table(4, "quantization"))
+    }
+
+    mutating func setScale(ofTensor index: Int, to value: Float) throws {
+        let scales = try #require(try quantization(ofTensor: index).vector(2, elementSize: 4, "scales"))
+        for byte in 0..<4 { bytes[scales.start + byte] = UInt8(truncatingIfNeeded: value.bitPattern >> (8 * byte)) }
+    }
+
+    mutating func setZeroPoint(ofTensor index: Int, to value: Int64) throws {
+        let zeroPoints = try #require(try quantization(ofTensor: index).vector(3, elementSize: 8, "zero points"))
+        for byte in 0..<8 { bytes[zeroPoints.start + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+    }
+
+    mutating func setSoftmaxBeta(ofOperator index: Int, to value: Float) throws {
+        let options = try #require(try subgraph.tables(3, "operators")[index].table(4, "options"))
+        let field = try #require(try options.fieldPosition(0, size: 4, for: "beta"))
+        for byte in 0..<4 { bytes[field + byte] = UInt8(truncatingIfNeeded: value.bitPattern >> (8 * byte)) }
+    }
+}
+
+/// Every command that takes a model, as a reader would run it.
+func everyCommand(model: String, picture: String, images: String, labels: String, out: String) -> [[String]] {
+    var commands: [[String]] = [
+        ["inspect"], ["classify", picture], ["trace", picture], ["tensors", "--mnist", images],
+        ["eval", "--images", images, "--labels", labels], ["naive", "--images", images, "--labels", labels],
+        ["render", "activations", picture, "--output", out + "/activations.png"], ["render", "weights", "--output", out + "/weights.png"],
+        ["export", "--format", "c", "--out", out + "/export"], ["widths"],
+    ]
+    commands += (1...11).map { ["chapter", "\($0)"] }
+    return commands.map { $0 + ["--model", model] }
+}
+
+func expectCleanEnd(_ bytes: [UInt8], _ what: String, refusedWith expected: String?, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crafted-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let model = directory.appendingPathComponent("crafted.tflite").path
+    FileManager.default.createFile(atPath: model, contents: Data(bytes))
+    // Two MNIST-style images (IDX), a blank and a bar, with their labels.
+    let pixels = [UInt8](repeating: 0, count: 784) + (0..<784).map { $0 % 28 == 14 ? 255 : 0 }
+    let images = directory.appendingPathComponent("images.idx").path, labels = directory.appendingPathComponent("labels.idx").path
+    FileManager.default.createFile(atPath: images, contents: Data([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28] + pixels))
+    FileManager.default.createFile(atPath: labels, contents: Data([0, 0, 8, 1, 0, 0, 0, 2, 0, 1]))
+    let picture = RepositoryFiles.path("images/digits/mnist-train-01054-label-2-140-palette.png")
+    for command in everyCommand(model: model, picture: picture, images: images, labels: labels, out: directory.path) {
+        let result = try WorkbookBinary.run(command)
+        let said = "\(what): workbook \(command.joined(separator: " "))"
+        #expect(!result.signaled && (result.status == 0 || result.status == 1), "\(said) ended with \(result.status)", sourceLocation: sourceLocation)
+        #expect(!result.standardError.contains("Fatal error") && !result.standardError.contains("Backtrace"), "\(said): \(result.standardError.prefix(300))", sourceLocation: sourceLocation)
+        if let expected {
+            #expect(result.status == 1 && result.standardError.contains(expected), "\(said): \(result.standardError.prefix(300))", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+@Test func `an S3 of 10¹² gives the next layer a bias that is no longer in units of S1·S2, refused everywhere`() throws {
+    var craft = try CraftedModel("tools/fuzz-seeds/tiny-flatten-int8.tflite")
+    let model = try Model(flatBuffer: FlatBuffer(bytes: craft.bytes))
+    let first = try #require(try model.fullyConnectedLayers().first)
+    try craft.setScale(ofTensor: first.output.index, to: 1e12)
+    try expectCleanEnd(craft.bytes, "S3 = 1e12", refusedWith: "the bias must be stored in units of S1·S2")
+}
+
+@Test func `a multiplier M = S1·S2/S3 beyond 2^31 is refused everywhere`() throws {
+    // The last layer's S3 (also the softmax's input scale) made tiny: its bias is unchanged,
+    // so only M = S1·S2/S3 ≈ 10²⁶ is wrong.
+    var craft = try CraftedModel("tools/fuzz-seeds/tiny-relu6-nobias-logits.tflite")
+    let model = try Model(flatBuffer: FlatBuffer(bytes: craft.bytes))
+    let last = try #require(try model.fullyConnectedLayers().last)
+    try craft.setScale(ofTensor: last.output.index, to: 1e-30)
+    try expectCleanEnd(craft.bytes, "M ≈ 1e26", refusedWith: "beyond what an int32 multiplier holds")
+}
+
+@Test func `int8 weights with a zero point are refused as TFLite refuses them`() throws {
+    var craft = try CraftedModel("tools/fuzz-seeds/tiny-flatten-int8.tflite")
+    let model = try Model(flatBuffer: FlatBuffer(bytes: craft.bytes))
+    let first = try #require(try model.fullyConnectedLayers().first)
+    try craft.setZeroPoint(ofTensor: first.weights.index, to: 3)
+    try expectCleanEnd(craft.bytes, "Z2 = 3", refusedWith: "has int8 weights with zero point 3, not 0")
+}
+
+@Test func `a softmax β that is not a number, and a subnormal scale, are refused where they are read`() throws {
+    var craft = try CraftedModel("tools/fuzz-seeds/tiny-flatten-int8.tflite")
+    let model = try Model(flatBuffer: FlatBuffer(bytes: craft.bytes))
+    let softmax = try #require(model.main.operators.first { model.operatorCodes[$0.opcodeIndex].code == SupportedOperator.softmax.code })
+    try craft.setSoftmaxBeta(ofOperator: softmax.index, to: .nan)
+    try expectCleanEnd(craft.bytes, "β = NaN", refusedWith: "is a SOFTMAX with β = nan, not a positive number")
+    var subnormal = try CraftedModel("tools/fuzz-seeds/tiny-flatten-int8.tflite")
+    try subnormal.setScale(ofTensor: model.main.inputs[0], to: 1e-40)
+    try expectCleanEnd(subnormal.bytes, "S = 1e-40", refusedWith: "not a positive normal float32")
+}
+
+@Test func `a uint8 softmax output with zero point 129 is computed, as LiteRT computes it, and drawn without a crash`() throws {
+    // LiteRT's SoftmaxPrepare checks the output's zero point only for int8 (−128); a uint8
+    // output with Z = 129 runs, and its probabilities S·(q − 129) can be negative.
+    var craft = try CraftedModel("models/mnist-uint8.tflite")
+    let model = try Model(flatBuffer: FlatBuffer(bytes: craft.bytes))
+    let softmax = try #require(model.main.operators.first { model.operatorCodes[$0.opcodeIndex].code == SupportedOperator.softmax.code })
+    let output = softmax.outputs[0]
+    #expect(model.main.tensors[output].type == .uint8 && output == model.main.outputs[0])
+    try craft.setZeroPoint(ofTensor: output, to: 129)
+    try expectCleanEnd(craft.bytes, "uint8 output Z = 129", refusedWith: nil)
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the two coverage-guided fuzzers with libFuzzer and runs each for a while.
+#
+#   tools/fuzz.sh [SECONDS]            both fuzzers, SECONDS each (default 60)
+#   tools/fuzz.sh SECONDS model|png    one of them
+#
+# FuzzModel starts from the tiny models of tools/fuzz-seeds/ (tools/own_models.py --fuzz-seeds), FuzzPNG from
+# images/digits/ and, when ../shared/pngsuite is there, the PNG conformance suite. New inputs
+# the fuzzer finds go to .build/fuzz/corpus-*/ (not committed). A crash, a trap or an
+# allocation past -rss_limit_mb stops the run with exit 1 and the input in .build/fuzz/;
+# replay it with `swift run FuzzModel FILE` (or FuzzPNG) for the full message.
+set -euo pipefail
+# (gold fails on the libFuzzer link with an internal error, so the fuzzers link with lld.)
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${1:-60}"
+WHICH="${2:-model png}"
+SCRATCH=.build/fuzz
+
+for which in $WHICH; do
+    case "$which" in
+        model) product=FuzzModel; seeds=(tools/fuzz-seeds) ; max_len=32768 ;;
+        png) product=FuzzPNG; seeds=(images/digits) ; max_len=65536
+             if [ -d ../shared/pngsuite ]; then seeds+=(../shared/pngsuite); fi ;;
+        *) echo "tools/fuzz.sh: unknown fuzzer '$which' (model or png)" >&2; exit 64 ;;
+    esac
+    mkdir -p "$SCRATCH"
+    if ! swift build -c release --scratch-path "$SCRATCH" --product "$product" -Xswiftc -sanitize=fuzzer \
+            -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld > "$SCRATCH/build-$which.log" 2>&1; then
+        grep -E "error" "$SCRATCH/build-$which.log" | head -5 >&2
+        echo "tools/fuzz.sh: building $product failed ($SCRATCH/build-$which.log)" >&2
+        exit 1
+    fi
+    corpus="$SCRATCH/corpus-$which"
+    mkdir -p "$corpus"
+    echo "$product: ${SECONDS_EACH} s from ${seeds[*]}"
+    # -rss_limit_mb: a file must not make the workbook allocate gigabytes.
+    status=0
+    (cd "$SCRATCH" && "./release/$product" -max_total_time="$SECONDS_EACH" -max_len="$max_len" \
+        -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 "corpus-$which" "${seeds[@]/#/../../}") \
+        > "$SCRATCH/run-$which.log" 2>&1 || status=$?
+    grep -E "^#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|Test unit written|Fatal error|==[0-9]+==" \
+        "$SCRATCH/run-$which.log" | tail -12 || true
+    [ "$status" -eq 0 ] || { echo "tools/fuzz.sh: $product found a crash (exit $status, log $SCRATCH/run-$which.log)" >&2; exit 1; }
+done
