@@ -100,7 +100,7 @@ struct Classifier {
             var out = "\(picture.path): \(picture.preparationSummary)\n"
             out += shaded(picture.pixels)
             out += "input: \(classifier.network.pixelMapping.summary(for: classifier.network.input))\n"
-            out += "prediction: \(digit)   (\(classifier.modelName), \(classifier.network.family.rawValue) kernels)\n"
+            out += "prediction: \(digit)   (\(classifier.modelName), \(classifier.network.kernelsLabel))\n"
             if let logits {
                 let output = classifier.network.output
                 out += "no SOFTMAX: the model ends in logits (tensor \(output.index) '\(output.name)'), so there are no probabilities; the prediction is the largest logit\n"

@@ -16,8 +16,9 @@ struct Eval: ParsableCommand {
         abstract: "Chapters 9 and 10: accuracy on MNIST images, the confusion matrix, and agreement with the float model.",
         discussion: """
             Prints the accuracy, the confusion matrix (a row per label, a column per prediction) and how many \
-            predictions equal those of the float model (models/mnist-float.tflite). A progress bar goes to \
-            stderr when stderr is a terminal.
+            predictions equal those of a float model of the same architecture: --float-model, or the shipped \
+            models/mnist-float.tflite when its layers are the model's (otherwise the line says why it is left out). \
+            A progress bar goes to stderr when stderr is a terminal.
             """)
 
     @OptionGroup var options: ModelOptions
@@ -32,6 +33,9 @@ struct Eval: ParsableCommand {
     @Option(parsing: .unconditional, help: "Evaluate only the first N images.")
     var first: Int?
 
+    @Option(name: .customLong("float-model"), help: ArgumentHelp("The float model to compare predictions with (default: models/mnist-float.tflite, if it has the model's layers).", valueName: "path"))
+    var floatModel: String?
+
     @Flag(help: "Every shipped model in every kernel family, as a Markdown table.")
     var table = false
 
@@ -39,7 +43,7 @@ struct Eval: ParsableCommand {
     var timing = false
 
     func validate() throws {
-        if let first, first < 0 { throw ValidationError("--first takes a count of images, not \(first)") }
+        if let first, first < 1 { throw ValidationError("--first takes a count of images from 1, not \(first)") }
         if table && timing { throw ValidationError("--timing measures one model in one family: leave out --table") }
     }
 
@@ -47,15 +51,18 @@ struct Eval: ParsableCommand {
         try failingCleanly {
             let set: LabeledImages
             do { set = try LabeledImages.read(images: images, labels: labels) } catch { throw CommandFailure("\(error)") }
-            let count = min(first ?? set.count, set.count)
+            if let first, first > set.count {
+                // Known only once the file is read, but still a usage error, with this command's usage.
+                Self.exit(withError: ValidationError("--first \(first): \(images) holds \(set.count) images"))
+            }
+            let count = first ?? set.count
             if table { return try printTable(set: set, count: count) }
 
             let network = try options.load().network(kernels.kernels)
             guard network.output.elementCount == 10 else {
                 throw CommandFailure("\(options.name): its output has \(network.output.elementCount ?? 0) values; the confusion matrix needs one per digit, 10")
             }
-            let floatModel = try manifest().floatModel
-            let floatNetwork = try prepare(floatModel, family: kernels.kernels)
+            let (floatModel, floatNetwork, leftOut) = try comparison(with: network)
             let progress = ProgressBar(total: count, label: "\(kernels.kernels.rawValue)")
             var confusion = ConfusionMatrix()
             var agreeing = 0
@@ -66,16 +73,20 @@ struct Eval: ParsableCommand {
                 var prediction = 0
                 networkTime += try clock.measure { prediction = try predict(network, pixels, image: image) }
                 confusion.record(label: set.labels[image], prediction: prediction)
-                if try predict(floatNetwork, pixels, image: image) == prediction { agreeing += 1 }
+                if let floatNetwork, try predict(floatNetwork, pixels, image: image) == prediction { agreeing += 1 }
                 progress.advance(to: image + 1)
             }
             progress.finish()
             let correct = confusion.correct
-            print("\(options.name), \(kernels.kernels.rawValue) kernels: \(correct) of \(count) correct (\(percent(correct, count)))")
+            print("\(options.name), \(network.kernelsLabel): \(correct) of \(count) correct (\(percent(correct, count)))")
             print("")
             print(confusion.text, terminator: "")
             print("")
-            print("agreement with the float model (\(floatModel)): \(agreeing) of \(count) predictions equal (\(percent(agreeing, count)))")
+            if floatNetwork != nil {
+                print("agreement with the float model (\(floatModel)): \(agreeing) of \(count) predictions equal (\(percent(agreeing, count)))")
+            } else {
+                print("agreement with a float model: left out, \(leftOut)")
+            }
             if timing {
                 let seconds = Double(networkTime.components.seconds) + Double(networkTime.components.attoseconds) * 1e-18
                 print(String(format: "timing: %.2f µs per image (%d images, %@ kernels, the network's run only)",
@@ -89,6 +100,8 @@ struct Eval: ParsableCommand {
         print("|---|" + String(repeating: "---|", count: KernelFamily.allCases.count))
         for entry in try manifest().shippedModels {
             let cells = try KernelFamily.allCases.map { family -> String in
+                // The float model is computed in the reference kernels' order only (chapter 3).
+                if !entry.quantized && family != .reference { return "—" }
                 let network: Network
                 do { network = try prepare(entry.model, family: family) } catch {
                     // TFLite Micro has no uint8 kernels: the micro family refuses, as TFLM does.
@@ -104,6 +117,20 @@ struct Eval: ParsableCommand {
             }
             print("| \((entry.model as NSString).lastPathComponent) | " + cells.joined(separator: " | ") + " |")
         }
+    }
+
+    /// The float network to compare with, by the reader's --float-model or the shipped one, and
+    /// only if it has the same layers; else nil and the reason for the reader.
+    func comparison(with network: Network) throws -> (path: String, network: Network?, leftOut: String) {
+        let path = try floatModel ?? manifest().floatModel
+        let candidate = try prepare(path, family: .reference)
+        guard candidate.layers.isEmpty, let theirs = try? FloatNetwork(model: candidate.model),
+              let ours = try? FloatNetwork(model: network.model) else {
+            throw CommandFailure("\(path): --float-model takes a float32 model")
+        }
+        if theirs.isSameArchitecture(as: ours) { return (path, candidate, "") }
+        let why = "\(path) is \(theirs.architecture) and \(options.name) is \(ours.architecture): not the same network"
+        return (path, nil, why + (floatModel == nil ? "; give --float-model PATH" : ""))
     }
 
     /// A model by name (nil: the default), prepared in one family.

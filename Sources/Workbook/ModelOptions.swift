@@ -56,6 +56,10 @@ struct LoadedModel {
 
     /// The model prepared in one kernel family (chapter 9), its refusal named after the model.
     func network(_ family: KernelFamily) throws -> Network {
+        // A float model has one order of additions here, TFLite's reference kernels' (chapter 3).
+        if family != .reference, (try? model.family()) == .float {
+            throw CommandFailure("\(name): a float model is computed in float32 in the order of TFLite's reference kernels; LiteRT's optimized and XNNPACK float kernels add in other orders (chapter 3), so --kernels \(family.rawValue) is not computed for it")
+        }
         do { return try Network(model: model, family: family, pixelMapping: pixelMapping) } catch {
             throw CommandFailure("\(name): \(error)")
         }
@@ -76,4 +80,12 @@ struct InputRange: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+}
+
+extension Network {
+    /// "xnnpack kernels", or for a float model "float32 in TFLite's reference order": the
+    /// workbook does not claim a kernel family it does not compute.
+    var kernelsLabel: String {
+        (try? model.family()) == .float ? "float32 in TFLite's reference order" : "\(family.rawValue) kernels"
+    }
 }

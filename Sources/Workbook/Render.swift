@@ -121,10 +121,10 @@ struct Render: ParsableCommand {
                 let picture = try readPicture(image)
                 let loaded = try options.load()
                 let model = loaded.model
+                let network = try loaded.network(kernels.kernels)
                 let run: NetworkRun
                 let panels: [(values: [Double], highlight: Int?)]
                 do {
-                    let network = try loaded.network(kernels.kernels)
                     run = try network.run(pixels: picture.pixels)
                     // One panel per FULLY_CONNECTED output, then the softmax's probabilities.
                     var found: [(values: [Double], highlight: Int?)] = []
@@ -159,7 +159,7 @@ struct Render: ParsableCommand {
                     canvas.fill(top: axis, left: 0, width: width, height: 1, colour: 3)
                 }
                 try canvas.write(to: output)
-                print("wrote \(output): \(canvas.width)×\(canvas.height), \(panels.count) panels for \(image) (\(loaded.name), \(kernels.kernels.rawValue) kernels, prediction \(run.prediction))")
+                print("wrote \(output): \(canvas.width)×\(canvas.height), \(panels.count) panels for \(image) (\(loaded.name), \(network.kernelsLabel), prediction \(run.prediction))")
             }
         }
     }

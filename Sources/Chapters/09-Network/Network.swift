@@ -34,6 +34,33 @@ enum Step: Sendable {
         default: false
         }
     }
+
+    /// What the step reads and writes: integer codes (true) or float32 reals (false); nil for
+    /// a step that keeps what it reads (RESHAPE) or reads nothing (a shape).
+    var reads: Bool? {
+        switch self {
+        case .fullyConnected, .softmax, .requantize, .dequantize: true
+        case .floatFullyConnected, .floatSoftmax, .quantizeFromFloat: false
+        case .reshape, .shape: nil
+        }
+    }
+    var writes: Bool? {
+        switch self {
+        case .fullyConnected, .softmax, .requantize, .quantizeFromFloat, .shape: true
+        case .floatFullyConnected, .floatSoftmax, .dequantize: false
+        case .reshape: nil
+        }
+    }
+
+    /// How many values the step writes for `count` read.
+    func writtenCount(reading count: Int) -> Int {
+        switch self {
+        case .fullyConnected(let layer): layer.weights.outputCount
+        case .floatFullyConnected(let layer): layer.outputCount
+        case .shape(let values): values.count
+        default: count
+        }
+    }
 }
 
 public struct Network: Sendable {
@@ -71,7 +98,10 @@ public struct Network: Sendable {
         self.pixelMapping = pixelMapping ?? .standard(for: input)
         let layers = try model.fullyConnectedLayers()
         let floatLayers = layers.first?.weights.type == .float32 ? try FloatNetwork(model: model).layers : []
-        var available: Set<Int> = [input.index]
+        // What each tensor will hold when the network runs, checked now so that running cannot
+        // trap: codes or reals (a DEQUANTIZE writes reals whatever its output tensor claims),
+        // and how many values.
+        var holds: [Int: (integers: Bool, count: Int)] = [input.index: (input.type != .float32, input.elementCount ?? 0)]
         var steps: [(Int, Step, Int, Int)] = []
         for op in graph.operators {
             let code = SupportedOperator(code: model.operatorCodes[op.opcodeIndex].code)!
@@ -80,18 +110,38 @@ public struct Network: Sendable {
             }
             if code.computesShape, let values = shapes.values[to] {
                 steps.append((op.index, .shape(values), from, to))
-                available.insert(to)
+                holds[to] = (true, values.count)
                 continue
             }
             // A chain: each operator reads what the model's input or an earlier operator wrote.
-            guard available.contains(from) else {
-                throw NetworkError("operator \(op.index) (\(code.rawValue)) reads tensor \(from), which nothing before it writes")
+            guard let read = holds[from], read.count > 0 else {
+                throw NetworkError("operator \(op.index) (\(code.rawValue)) reads tensor \(from), which nothing before it writes, or which holds no value")
             }
             let (source, target) = (graph.tensors[from], graph.tensors[to])
-            steps.append((op.index, try Self.prepare(op, code, source, target, layers, floatLayers, model, family), from, to))
-            available.insert(to)
+            let step = try Self.prepare(op, code, source, target, layers, floatLayers, model, family)
+            let what = "operator \(op.index) (\(code.rawValue))"
+            if let reads = step.reads, reads != read.integers {
+                throw NetworkError("\(what) reads tensor \(from) as \(reads ? "codes" : "float32"), but the operator before it writes \(read.integers ? "codes" : "float32") there")
+            }
+            let writesCodes = step.writes ?? read.integers
+            guard writesCodes == (target.type != .float32) else {
+                throw NetworkError("\(what) writes \(writesCodes ? "codes" : "float32") into tensor \(to), which is \(target.type)")
+            }
+            if case .reshape = step, source.type != target.type {
+                throw NetworkError("\(what) turns \(source.type) into \(target.type); a reshape keeps the type")
+            }
+            if case .fullyConnected(let layer) = step, read.count != layer.weights.inputCount {
+                throw NetworkError("\(what) has weights for \(layer.weights.inputCount) inputs but reads \(read.count) values; the workbook runs one image at a time")
+            }
+            if case .floatFullyConnected(let layer) = step, read.count != layer.inputCount {
+                throw NetworkError("\(what) has weights for \(layer.inputCount) inputs but reads \(read.count) values; the workbook runs one image at a time")
+            }
+            steps.append((op.index, step, from, to))
+            holds[to] = (writesCodes, step.writtenCount(reading: read.count))
         }
-        guard available.contains(output.index) else { throw NetworkError("no operator writes the output tensor \(output.index)") }
+        guard let written = holds[output.index], written.count > 0 else {
+            throw NetworkError("no operator writes the output tensor \(output.index), or it holds no value")
+        }
         self.steps = steps
         softmaxTensors = try self.steps.last(where: \.step.isSoftmax).map { step in
             let written = graph.tensors[step.output]
@@ -135,6 +185,9 @@ public struct Network: Sendable {
     public func run(_ values: TensorValues) throws -> NetworkRun {
         guard values.count == input.elementCount else {
             throw NetworkError("the input tensor takes \(input.elementCount ?? 0) values, not \(values.count)")
+        }
+        guard (values.integers != nil) == (input.type != .float32) else {
+            throw NetworkError("the input tensor is \(input.type), not \(values.integers != nil ? "codes" : "float32")")
         }
         var tensors: [Int: TensorValues] = [input.index: values]
         var written: [(op: Int, tensor: Int)] = []
