@@ -84,7 +84,7 @@ let package = Package(
         .target(name: "Ch10Pixels", dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch09Network", "CLibPNG"], path: "Sources/Chapters/10-Pixels"),
         .testTarget(
             name: "Ch10PixelsTests",
-            dependencies: ["Ch10Pixels", "TestSupport"],
+            dependencies: ["Ch10Pixels", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport"],
             path: "Tests/Chapters/10-PixelsTests"),
 
         // Chapter 11: to the FPGA: the integer contract, exported, and proven in C and Verilog.

@@ -20,8 +20,9 @@ struct Classify: ParsableCommand {
             20×20, centred by its centre of mass in 28×28) and run through the model in the chosen kernel family. \
             A model without SOFTMAX ends in logits: the prediction is then the largest logit, and there are no \
             probabilities. With --json, prints an array with one object per file: {"file", "digit", "probabilities", \
-            "outputCodes", "logits"} (probabilities null for a model that ends in logits, logits null for one that \
-            ends in a softmax), or {"file", "error"}. A file that cannot be read is also named on stderr, and \
+            "outputCodes", "logits", "warnings"} (probabilities null for a model that ends in logits, logits null \
+            for one that ends in a softmax), or {"file", "error"}. A warning says when ink covers half the \
+            picture or more, or the winning probability is below 0.5. A file that cannot be read is also named on stderr, and \
             the exit status is 1 if any file failed.
             """)
 
@@ -48,7 +49,7 @@ struct Classify: ParsableCommand {
                     let picture = try readPicture(path)
                     let answer = try classifier.classify(picture)
                     if json {
-                        results.append(answer.json(file: path))
+                        results.append(answer.json(file: path, picture: picture))
                     } else {
                         print((printed ? "\n" : "") + answer.text(picture: picture, classifier: classifier), terminator: "")
                         printed = true
@@ -87,17 +88,32 @@ struct Classifier {
         /// A model that ends in logits: their real values (nil for a model with a softmax).
         let logits: [Float]?
 
-        func json(file: String) -> JSON {
+        func json(file: String, picture: DigitPicture) -> JSON {
             .object([
                 ("file", .string(file)), ("digit", .int(digit)),
                 ("probabilities", probabilities.map { .array($0.map(JSON.float)) } ?? .null),
                 ("outputCodes", outputCodes.map { .array($0.map { .int(Int($0)) }) } ?? .null),
                 ("logits", logits.map { .array($0.map(JSON.float)) } ?? .null),
+                ("warnings", .array(warnings(picture).map(JSON.string))),
             ])
+        }
+
+        /// What a reader should doubt: paper taken for ink, or no clear winner.
+        func warnings(_ picture: DigitPicture) -> [String] {
+            var found: [String] = []
+            let percent = picture.preprocessing.inkPercent
+            if percent >= 50 {
+                found.append("ink covers \(percent) % of the picture: the paper may have been taken for ink (a digit's strokes cover far less)")
+            }
+            if let probabilities, let winner = probabilities.max(), winner < 0.5 {
+                found.append("the winning probability is only \(String(format: "%.2f", winner)): the picture may not look like an MNIST digit")
+            }
+            return found
         }
 
         func text(picture: DigitPicture, classifier: Classifier) -> String {
             var out = "\(picture.path): \(picture.preparationSummary)\n"
+            for warning in warnings(picture) { out += "warning: \(warning)\n" }
             out += shaded(picture.pixels)
             out += "input: \(classifier.network.pixelMapping.summary(for: classifier.network.input))\n"
             out += "prediction: \(digit)   (\(classifier.modelName), \(classifier.network.kernelsLabel))\n"

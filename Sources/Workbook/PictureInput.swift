@@ -15,7 +15,9 @@ extension DigitPicture {
         let box = steps.inkBox
         return "\(decoded.width)×\(decoded.height) \(decoded.fileFormat), "
             + (steps.inverted ? "dark ink on light paper (inverted)" : "light ink on dark paper")
-            + (steps.backgroundLevel > 0 ? ", paper level \(steps.backgroundLevel) removed" : "")
+            + (steps.unevenPaper.map { paper in
+                ", uneven paper (noise \(paper.noise), ink from \(paper.margin) above the local paper, \(paper.keptPieces) of \(paper.pieces) ink pieces kept)"
+            } ?? (steps.backgroundLevel > 0 ? ", paper level \(steps.backgroundLevel) removed" : ""))
             + ": ink box \(box.width)×\(box.height) at row \(box.top), column \(box.left), scaled to \(steps.scaled.width)×\(steps.scaled.height), "
             + "placed at row \(steps.offset.top), column \(steps.offset.left)"
     }

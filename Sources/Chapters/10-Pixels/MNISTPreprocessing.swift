@@ -20,6 +20,11 @@ public struct MNISTPreprocessing: Sendable {
     public let inverted: Bool
     /// The paper's level after step 2: 0 for a clean picture, more for grey paper.
     public let backgroundLevel: UInt8
+    /// Step 3 for paper that is not one grey (some border pixel lies below the border's median
+    /// on the paper's side): the paper
+    /// estimated where each pixel is, the noise threshold and the pieces of ink kept
+    /// (UnevenPaper.swift). Nil for a drawing on flat paper, which takes (10.3) as it is.
+    public let unevenPaper: UnevenPaper?
     /// Steps 2 and 3: ink from 0 (none) to 255, the background level taken away.
     public let ink: GrayImage
     /// Step 3: the smallest rectangle holding every pixel of ink.
@@ -33,6 +38,10 @@ public struct MNISTPreprocessing: Sendable {
     /// The result: 784 pixels, row-major 28×28, 0 background, 255 full ink.
     public let pixels: [UInt8]
 
+    /// The share of the picture's pixels that are ink, in percent (rounded down). A digit's
+    /// strokes cover a few tens of percent of its box; near 100 % the paper was taken for ink.
+    public var inkPercent: Int { 100 * ink.pixels.filter { $0 > 0 }.count / max(ink.pixels.count, 1) }
+
     /// Prepares `gray`; `name` is what an error calls it.
     public init(_ gray: GrayImage, name: String) throws(PixelsError) {
         self.gray = gray
@@ -41,7 +50,18 @@ public struct MNISTPreprocessing: Sendable {
         let polarized = inverted ? gray.pixels.map { 255 - $0 } : gray.pixels
         let level = inverted ? 255 - borderGray : borderGray
         backgroundLevel = level
-        ink = GrayImage(width: gray.width, height: gray.height, pixels: polarized.map { Self.removingBackground($0, level: level) })
+        // Paper is flat when no border pixel is further from ink than the border's median:
+        // ink touching the edge only adds pixels on the ink side; noise, a lamp to one side
+        // or vignetting put some on the other.
+        let flip = inverted
+        let border = Self.border(of: gray).map { flip ? 255 - $0 : $0 }
+        if border.min()! < Self.median(border) {
+            let uneven = UnevenPaper(GrayImage(width: gray.width, height: gray.height, pixels: polarized))
+            (unevenPaper, ink) = (uneven, uneven.ink)
+        } else {
+            unevenPaper = nil
+            ink = GrayImage(width: gray.width, height: gray.height, pixels: polarized.map { Self.removingBackground($0, level: level) })
+        }
         guard let box = Self.inkBox(of: ink) else {
             throw PixelsError(path: name, reason: "no ink: every pixel has the background's grey \(borderGray)")
         }
