@@ -48,6 +48,7 @@ struct Export: ParsableCommand {
             let files = export.files(format)
             try write(files, to: out)
             print("\(loaded.name), \(contract.family.rawValue) kernels: \(contract.layers.count) layers and \(images.count) golden vectors, \(files.count) files in \(out)")
+            print("wrote " + files.map(\.name).joined(separator: ", "))
         }
     }
 
@@ -59,11 +60,21 @@ struct Export: ParsableCommand {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw CommandFailure("\(directory): cannot create the directory (\(error.localizedDescription))")
         }
-        for file in files {
-            let path = (directory as NSString).appendingPathComponent(file.name)
-            do { try Data(file.bytes).write(to: URL(fileURLWithPath: path)) } catch {
-                throw CommandFailure("\(path): cannot write (\(error.localizedDescription))")
+        // Every file is written whole beside its name first, then all are renamed into place:
+        // a failure (a full disk, no permission) leaves no half-written file behind.
+        let paths = files.map { (directory as NSString).appendingPathComponent($0.name) }
+        var written: [String] = []
+        for (file, path) in zip(files, paths) {
+            let partial = path + ".partial"
+            do { try Data(file.bytes).write(to: URL(fileURLWithPath: partial)) } catch {
+                for leftover in written + [partial] { try? FileManager.default.removeItem(atPath: leftover) }
+                throw CommandFailure("\(path): cannot write (\(error.localizedDescription)); nothing was written")
             }
+            written.append(partial)
+        }
+        for (partial, path) in zip(written, paths) where rename(partial, path) != 0 {
+            for leftover in written { try? FileManager.default.removeItem(atPath: leftover) }
+            throw CommandFailure("\(path): cannot put the file in place (errno \(errno))")
         }
     }
 }

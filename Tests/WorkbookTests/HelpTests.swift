@@ -155,11 +155,12 @@ OVERVIEW: Chapters 9 and 10: accuracy on MNIST images, the confusion matrix,
 and agreement with the float model.
 
 Prints the accuracy, the confusion matrix (a row per label, a column per
-prediction) and how many predictions equal those of the float model
-(models/mnist-float.tflite). A progress bar goes to stderr when stderr is a
-terminal.
+prediction) and how many predictions equal those of a float model of the same
+architecture: --float-model, or the shipped models/mnist-float.tflite when its
+layers are the model's (otherwise the line says why it is left out). A progress
+bar goes to stderr when stderr is a terminal.
 
-USAGE: workbook eval [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --images <images.idx.gz> --labels <labels.idx.gz> [--first <first>] [--table] [--timing]
+USAGE: workbook eval [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --images <images.idx.gz> --labels <labels.idx.gz> [--first <first>] [--float-model <path>] [--table] [--timing]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -177,6 +178,9 @@ OPTIONS:
   --labels <labels.idx.gz>
                           Their labels in IDX format.
   --first <first>         Evaluate only the first N images.
+  --float-model <path>    The float model to compare predictions with (default:
+                          models/mnist-float.tflite, if it has the model's
+                          layers).
   --table                 Every shipped model in every kernel family, as a
                           Markdown table.
   --timing                Also print the microseconds per image the network
@@ -198,10 +202,11 @@ cropped, scaled to fit 20×20, centred by its centre of mass in 28×28) and run
 through the model in the chosen kernel family. A model without SOFTMAX ends in
 logits: the prediction is then the largest logit, and there are no
 probabilities. With --json, prints an array with one object per file: {"file",
-"digit", "probabilities", "outputCodes", "logits"} (probabilities null for a
-model that ends in logits, logits null for one that ends in a softmax), or
-{"file", "error"}. A file that cannot be read is also named on stderr, and the
-exit status is 1 if any file failed.
+"digit", "probabilities", "outputCodes", "logits", "warnings"} (probabilities
+null for a model that ends in logits, logits null for one that ends in a
+softmax), or {"file", "error"}. A warning says when ink covers half the picture
+or more, or the winning probability is below 0.5. A file that cannot be read is
+also named on stderr, and the exit status is 1 if any file failed.
 
 USAGE: workbook classify <image.png> ... [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--json]
 
@@ -234,10 +239,12 @@ one neuron's whole arithmetic.
 
 Prints each layer's S1/Z1, S2/Z2, S3/Z3, M (as the kernel family forms it) and
 accumulator range, then one neuron's arithmetic from its first products to its
-clamped output, each step named by its chapter. For every tensor of many
-images, as JSON lines, see `workbook tensors`.
+clamped output, each step named by its chapter. With --jsonl, prints instead
+one JSON line: {"file", "tensors": {"<tensor name>": [values]}}, the model's
+input tensor first, then every tensor an operator writes, named as in the
+.tflite file (as `workbook tensors` does for many MNIST images).
 
-USAGE: workbook trace <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--neuron <neuron>] [--layer <layer>]
+USAGE: workbook trace <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--neuron <neuron>] [--layer <layer>] [--jsonl]
 
 ARGUMENTS:
   <image.png>             A PNG picture of a digit.
@@ -257,6 +264,8 @@ OPTIONS:
                           (default: the winning class, or the largest output).
   --layer <layer>         Which FULLY_CONNECTED layer the neuron is in, from 0
                           (default: the last).
+  --jsonl                 Print every tensor, the input first, as one JSON line
+                          instead of text.
   --version               Show the version.
   -h, --help              Show help information.
 

@@ -38,6 +38,9 @@ public struct UnsupportedModel: Error, Equatable, CustomStringConvertible {
 }
 
 extension Model {
+    /// An MNIST image: 28×28 pixels, what every model the workbook runs takes.
+    public static let imagePixels = 784
+
     /// The schema version TFLite reads (tflite/schema/schema.fbs, TFLITE_SCHEMA_VERSION).
     public static let schemaVersion: UInt32 = 3
 
@@ -72,6 +75,11 @@ extension Model {
         guard graph.inputs.count == 1, graph.outputs.count == 1 else {
             throw UnsupportedModel(kind: "the model has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs",
                                    advice: "the workbook runs models with one input (an image) and one output (the digit)", python: [])
+        }
+        let input = graph.tensors[graph.inputs[0]]
+        guard input.elementCount == Self.imagePixels else {
+            throw UnsupportedModel(kind: "the model's input tensor \(input.index) '\(input.name)' has shape \(input.shape)",
+                                   advice: "the workbook feeds it 28×28 images, 784 values ([1, 784], [1, 28, 28] or [1, 28, 28, 1])", python: [])
         }
         _ = try staticShapes()
         for layer in try fullyConnectedLayers() where layer.weights.type != .float32 { try requirePrepared(layer) }

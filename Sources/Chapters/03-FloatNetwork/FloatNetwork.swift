@@ -138,6 +138,10 @@ public struct FloatNetwork: Sendable {
         let scales: [LayerScales]
         do { scales = try model.fullyConnectedLayers() } catch { throw FloatNetworkError("\(error)") }
         guard !scales.isEmpty else { throw FloatNetworkError("the model has no FULLY_CONNECTED layer") }
+        // `classify(pixels:)` feeds the first layer an image.
+        guard scales[0].weights.shape.count == 2, scales[0].weights.shape[1] == Model.imagePixels else {
+            throw FloatNetworkError("operator \(scales[0].operatorIndex): the first layer's weights \(scales[0].weights.shape) do not take a 28×28 image (784 values)")
+        }
         var layers: [FloatDenseLayer] = []
         for layer in scales {
             guard layer.weights.shape.count == 2 else {

@@ -41,11 +41,13 @@ public struct QuantizedBias: Sendable {
     /// zero point (src/reference/packing.cc, xnn_pack_qs8_gemm_goi_w and _qu8_). Same integer.
     // snippet.folded
     public func folded(into weights: QuantizedWeights, inputZeroPoint: Int32) -> [Int32] {
-        let count = Int32(weights.inputCount)
+        // In int32 with wrapping, as XNNPACK packs it: the sum is a part of the accumulator,
+        // which the layer's bound keeps inside int32, but a single term need not be.
+        let count = Int32(truncatingIfNeeded: weights.inputCount)
         return (0..<weights.outputCount).map { channel in
-            let weightSum = weights.row(channel).reduce(0, +)
+            let weightSum = weights.row(channel).reduce(0, &+)
             let weightZeroPoint = weights.zeroPoints[channel]
-            return codes[channel] - inputZeroPoint * weightSum + count * weightZeroPoint * inputZeroPoint
+            return codes[channel] &- inputZeroPoint &* weightSum &+ count &* weightZeroPoint &* inputZeroPoint
         }
     }
     // snippet.end

@@ -28,8 +28,11 @@ public struct FullyConnectedLayer: Sendable {
         clamp = try OutputClamp(layer: scales, family: family)
         let range = scales.input.type.integerRange ?? -128...127
         let bound = AccumulatorBound(weights, inputRange: range, inputZeroPoint: scales.inputZeroPoint)
-        guard bound.fitsInt32 else {
-            throw FlatBufferError("operator \(scales.operatorIndex): its accumulator can reach \(bound.magnitude), beyond what int32 holds with its bias")
+        // The products' worst case plus the largest bias must fit in int32, so that acc + bias
+        // (chapter 5) is exact; a bias near 2^31 is damage, and no kernel would sum it exactly.
+        let largestBias = bias.codes.map { Int64($0).magnitude }.max() ?? 0
+        guard bound.fitsInt32, UInt64(bound.magnitude) + largestBias <= UInt64(Int32.max) else {
+            throw FlatBufferError("operator \(scales.operatorIndex): its accumulator can reach \(bound.magnitude) and its bias \(largestBias), beyond what int32 holds")
         }
     }
 

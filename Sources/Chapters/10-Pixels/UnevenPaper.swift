@@ -40,38 +40,47 @@ public struct UnevenPaper: Sendable {
         // is 4.5 of those above it, about 3 standard deviations of Gaussian noise.
         // As (10.3), each difference from the paper is measured in units of what the paper
         // leaves for ink, 255 − b: ink on paper that gets half the light shows half the contrast.
-        let differences = zip(polarized.pixels, background.pixels).map { value, paper in
+        // Clamped to ±255 as (10.3) clamps ink, they fit Int16: a 4096×4096 photo stays small.
+        let differences: [Int16] = zip(polarized.pixels, background.pixels).map { value, paper in
             let (v, b) = (Int(value), Int(paper))
             let scaled = 2 * (v - b) * 255, room = 2 * max(255 - b, 1)
-            return scaled >= 0 ? (scaled + room / 2) / room : -((-scaled + room / 2) / room)
+            let rounded = scaled >= 0 ? (scaled + room / 2) / room : -((-scaled + room / 2) / room)
+            return Int16(min(max(rounded, -255), 255))
         }
-        let centre = Self.median(differences)
-        let noise = Self.median(differences.filter { $0 <= centre }.map { centre - $0 })
+        var counts = Histogram()
+        for difference in differences { counts.add(Int(difference)) }
+        let centre = counts.median
+        var below = Histogram()
+        for difference in differences where Int(difference) <= centre { below.add(Int(difference) - centre) }
+        let noise = -below.quantile(1, of: 2, fromTop: true)
         let margin = max(1, (9 * noise + 1) / 2)
         (self.noise, self.margin) = (noise, margin)
-        // How far each pixel is above its paper; the paper itself is at 0, give or take its noise.
-        let above = differences.map { $0 - centre }
         // (10.10) Strokes are large connected pieces above the threshold; noise is specks. A
         // stroke's faint rim (anti-aliasing, blur) is kept too where it touches the stroke and
         // stands above the noise by 3 MADs, about 2 standard deviations (hysteresis, as Canny's).
+        // Heights are above the paper: the difference less its typical value, `centre`.
         let rim = max(1, 3 * noise)
-        let (labels, sizes) = Self.connectedPieces(above.map { $0 > rim }, width: polarized.width, height: polarized.height)
+        let (labels, sizes) = Self.connectedPieces(differences.map { Int($0) - centre > rim }, width: polarized.width, height: polarized.height)
         var strong = [Int](repeating: 0, count: sizes.count)
-        for index in above.indices where labels[index] >= 0 && above[index] > margin { strong[labels[index]] += 1 }
+        for index in differences.indices where labels[index] >= 0 && Int(differences[index]) - centre > margin { strong[Int(labels[index])] += 1 }
         let largest = strong.max() ?? 0
         let smallest = Self.smallestPiece
         var kept: [Bool] = []
         for count in strong { kept.append(count > 0 && count * smallest >= largest) }
         pieces = strong.filter { $0 > 0 }.count
         keptPieces = kept.reduce(0) { $1 ? $0 + 1 : $0 }
+        func isStroke(_ index: Int) -> Bool { labels[index] >= 0 && kept[Int(labels[index])] }
         // Photographed ink is never black: the strokes' own brightest level (the 95th
         // percentile of their height above the paper) becomes full ink, 255, as in MNIST.
-        let strokes = above.indices.filter { labels[$0] >= 0 && kept[labels[$0]] }
-        let heights = strokes.map { above[$0] }.sorted()
-        let top = heights.isEmpty ? 1 : max(1, heights[(heights.count - 1) * 95 / 100])
+        var heights = Histogram()
+        for index in differences.indices where isStroke(index) { heights.add(Int(differences[index]) - centre) }
+        let top = max(1, heights.isEmpty ? 1 : heights.quantile(95, of: 100))
         fullInk = top
-        var ink = [UInt8](repeating: 0, count: above.count)
-        for index in strokes { ink[index] = UInt8(min(255, (2 * above[index] * 255 + top) / (2 * top))) }
+        var ink = [UInt8](repeating: 0, count: differences.count)
+        for index in differences.indices where isStroke(index) {
+            let height = Int(differences[index]) - centre
+            ink[index] = UInt8(clamping: (2 * height * 255 + top) / (2 * top))
+        }
         self.ink = GrayImage(width: polarized.width, height: polarized.height, pixels: ink)
     }
     // snippet.end
@@ -124,22 +133,23 @@ public struct UnevenPaper: Sendable {
 
     /// Pieces of non-zero pixels that touch, sides or corners (8-connected): each pixel's
     /// piece (−1 for none) and each piece's size.
-    static func connectedPieces(_ ink: [Bool], width: Int, height: Int) -> (labels: [Int], sizes: [Int]) {
-        var labels = [Int](repeating: -1, count: ink.count)
+    static func connectedPieces(_ ink: [Bool], width: Int, height: Int) -> (labels: [Int32], sizes: [Int]) {
+        var labels = [Int32](repeating: -1, count: ink.count)
         var sizes: [Int] = []
-        var stack: [Int] = []
+        var stack: [Int32] = []
         for start in ink.indices where ink[start] && labels[start] < 0 {
-            let piece = sizes.count
+            let piece = Int32(sizes.count)
             labels[start] = piece
-            stack.append(start)
+            stack.append(Int32(start))
             var size = 0
-            while let index = stack.popLast() {
+            while let popped = stack.popLast() {
+                let index = Int(popped)
                 size += 1
                 let (row, column) = (index / width, index % width)
                 for y in max(row - 1, 0)...min(row + 1, height - 1) {
                     for x in max(column - 1, 0)...min(column + 1, width - 1) {
                         let neighbour = y * width + x
-                        if ink[neighbour] && labels[neighbour] < 0 { labels[neighbour] = piece; stack.append(neighbour) }
+                        if ink[neighbour] && labels[neighbour] < 0 { labels[neighbour] = piece; stack.append(Int32(neighbour)) }
                     }
                 }
             }
@@ -148,6 +158,36 @@ public struct UnevenPaper: Sendable {
         return (labels, sizes)
     }
 
+}
+
+/// Counts of small integers (−255…255 here), for medians and percentiles without sorting a
+/// copy of every pixel.
+struct Histogram {
+    static let range = -255...255
+    private(set) var counts = [Int](repeating: 0, count: range.count)
+    private(set) var total = 0
+
+    var isEmpty: Bool { total == 0 }
+
+    mutating func add(_ value: Int) {
+        counts[min(max(value, Self.range.lowerBound), Self.range.upperBound) - Self.range.lowerBound] += 1
+        total += 1
+    }
+
+    /// The value at rank ⌊(total − 1)·k/n⌋ from the bottom (or from the top): the sorted
+    /// list's element there, as `sorted()[(count − 1) * k / n]` would give.
+    func quantile(_ k: Int, of n: Int, fromTop: Bool = false) -> Int {
+        guard total > 0 else { return 0 }
+        var rank = (total - 1) * k / n
+        if fromTop { rank = total - 1 - rank }
+        var seen = 0
+        for (offset, count) in counts.enumerated() {
+            seen += count
+            if seen > rank { return offset + Self.range.lowerBound }
+        }
+        return Self.range.upperBound
+    }
+
     /// The middle value (the lower of the two middle ones for an even count).
-    static func median(_ values: [Int]) -> Int { values.sorted()[(values.count - 1) / 2] }
+    var median: Int { quantile(1, of: 2) }
 }
