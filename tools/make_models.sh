@@ -19,6 +19,10 @@ PYTHON="${PYTHON:-python}"
 # Single-SOFTMAX probes with small input scales (chapter 8): MNIST saturates the softmax.
 "$PYTHON" tools/softmax_probes.py models
 
+# Models converted the ways people convert their own (models/own/), and the fuzzer's tiny seeds.
+"$PYTHON" tools/own_models.py
+"$PYTHON" tools/own_models.py --fuzz-seeds
+
 # Fixtures for the Swift tests, then accuracy on the official test set.
 "$PYTHON" tools/reference.py
 "$PYTHON" tools/softmax_probes.py fixtures

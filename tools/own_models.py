@@ -71,6 +71,9 @@ FUZZ_SEEDS = {
     "tiny-dynamic-range": ((784,), None, "unit", TINY, "dynamic-range"),
 }
 REFUSED = {
+    # Dense on a (1, 784) input with no fixed batch: TF 2.21 writes GATHER, REDUCE_PROD and
+    # CONCATENATION for the shape and a separate quantized ADD for the bias (not computed yet).
+    "dense-on-3d-int8": ((1, 784), None, "unit", HIDDEN, "int8"),
     "dynamic-range": ((784,), None, "unit", HIDDEN, "dynamic-range"),
     "float16": ((784,), None, "unit", HIDDEN, "float16"),
     "int16x8": ((784,), None, "unit", HIDDEN, "16x8"),
@@ -81,8 +84,9 @@ REFUSED = {
 def build(keras, input_shape, batch, layers):
     inputs = keras.Input(shape=input_shape, batch_size=batch, name="pixels")
     x = inputs
-    if len(input_shape) > 1:
+    if len(input_shape) > 1 and input_shape[0] != 1:
         x = keras.layers.Flatten(name="flatten")(x)
+    # (1, 784): Dense on a 3-D tensor, which the converter writes with keep_num_dims.
     for index, layer in enumerate(layers):
         if layer[0] == "reshape":
             x = keras.layers.Reshape(layer[1], name=f"reshape{index}")(x)
@@ -96,8 +100,10 @@ def train(tf, model, x, labels, epochs):
     logits = model.layers[-1].activation.__name__ != "softmax"
     model.compile(optimizer=tf.keras.optimizers.Adam(),
                   loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=logits), metrics=["accuracy"])
-    model.fit(x, labels, epochs=epochs, batch_size=32, shuffle=True, verbose=0)
-    accuracy = float(np.mean(np.argmax(model.predict(x, verbose=0), axis=-1) == labels))
+    # A (1, 784) input keeps its middle dimension to the end: labels shaped to match.
+    targets = labels.reshape((-1,) + (1,) * (len(model.output.shape) - 2))
+    model.fit(x, targets, epochs=epochs, batch_size=32, shuffle=True, verbose=0)
+    accuracy = float(np.mean(np.argmax(model.predict(x, verbose=0), axis=-1).reshape(-1) == labels))
     return accuracy
 
 

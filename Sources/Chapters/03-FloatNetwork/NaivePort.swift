@@ -91,7 +91,7 @@ public struct NaivePort: Sendable {
         do { scales = try model.fullyConnectedLayers() } catch { throw FloatNetworkError("\(error)") }
         guard let first = scales.first, first.weights.type == .uint8 || first.weights.type == .int8,
               first.input.type == first.weights.type else {
-            throw FloatNetworkError("the seed's port needs a model with 8-bit weights and an input of the same type (the legacy uint8 model, or an int8 one)")
+            throw FloatNetworkError("the seed's port (chapter 3: the raw codes multiplied as they are) needs a model with 8-bit weights and an input of the same type (the legacy uint8 model, or an int8 one)")
         }
         do { input = try AffineQuantization(tensor: first.input) } catch { throw FloatNetworkError("\(error)") }
         let signed = first.weights.type == .int8
