@@ -75,7 +75,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("models", help="print the model paths, one per line")
-    listing.add_argument("--kind", choices=["shipped", "variant"])
+    listing.add_argument("--kind", choices=["shipped", "variant", "own"])
     listing.add_argument("--quantized", action="store_true", help="only the quantized models")
     contract = commands.add_parser("contract", help="print a model's contract families, space-separated")
     contract.add_argument("model")
