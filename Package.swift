@@ -119,13 +119,14 @@ let package = Package(
         // Coverage-guided fuzzers (tools/fuzz.sh builds them with libFuzzer); built plainly they
         // replay the inputs named on their command line.
         .target(name: "CLibFuzzer", path: "Sources/Fuzzers/CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer", "Ch01TFLiteFile"], path: "Sources/Fuzzers/FuzzDriver"),
         .executableTarget(
             name: "FuzzModel",
-            dependencies: ["CLibFuzzer", "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch06Requantize", "Ch09Network", "Ch11Hardware"],
+            dependencies: ["FuzzDriver", "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch06Requantize", "Ch09Network", "Ch11Hardware"],
             path: "Sources/Fuzzers/FuzzModel"),
         .executableTarget(
             name: "FuzzPNG",
-            dependencies: ["CLibFuzzer", "Ch01TFLiteFile", "Ch02Affine", "Ch10Pixels"],
+            dependencies: ["FuzzDriver", "Ch01TFLiteFile", "Ch02Affine", "Ch10Pixels"],
             path: "Sources/Fuzzers/FuzzPNG"),
 
         .executableTarget(

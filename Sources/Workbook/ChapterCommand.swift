@@ -40,6 +40,10 @@ struct ChapterCommand: ParsableCommand {
     func validate() throws {
         guard (1...Self.narrations.count).contains(number) else { throw ValidationError("there are chapters 1 to \(Self.narrations.count), not \(number)") }
         guard (0..<64).contains(digit) else { throw ValidationError("--digit takes 0 to 63") }
+        // The narrations feed each model the fixture digits with its input tensor's own mapping.
+        if options.inputRange != nil {
+            throw ValidationError("--input-range applies to classify, trace, eval, tensors, render, export and widths; the chapters narrate each model with its input tensor's own mapping")
+        }
     }
 
     func run() throws {

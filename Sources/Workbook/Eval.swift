@@ -124,9 +124,11 @@ struct Eval: ParsableCommand {
     func comparison(with network: Network) throws -> (path: String, network: Network?, leftOut: String) {
         let path = try floatModel ?? manifest().floatModel
         let candidate = try prepare(path, family: .reference)
-        guard candidate.layers.isEmpty, let theirs = try? FloatNetwork(model: candidate.model),
-              let ours = try? FloatNetwork(model: network.model) else {
+        guard candidate.layers.isEmpty, let theirs = try? FloatNetwork(model: candidate.model) else {
             throw CommandFailure("\(path): --float-model takes a float32 model")
+        }
+        guard let ours = try? FloatNetwork(model: network.model) else {
+            return (path, nil, "\(options.name) has no float network of its own to compare layers with (chapter 3)")
         }
         if theirs.isSameArchitecture(as: ours) { return (path, candidate, "") }
         let why = "\(path) is \(theirs.architecture) and \(options.name) is \(ours.architecture): not the same network"

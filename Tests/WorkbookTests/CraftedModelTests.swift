@@ -126,7 +126,8 @@ func expectCleanEnd(_ bytes: [UInt8], _ what: String, refusedWith expected: Stri
 @Test func `every input the fuzzer found a crash with ends cleanly in every command`() throws {
     // tools/fuzz-seeds/found/: each file once stopped FuzzModel (tools/fuzz.sh), kept so that
     // the bug stays fixed. bias-overflows-int32: a bias near 2^31 made acc + bias leave int32;
-    // float-layer-not-784-inputs: chapter 3's float network fed 784 pixels to a layer that takes fewer.
+    // float-layer-not-784-inputs: chapter 3's float network fed 784 pixels to a layer that takes fewer;
+    // pack-of-a-constant-first: a PACK whose first input is a constant (a shape step reads nothing).
     let directory = RepositoryFiles.path("tools/fuzz-seeds/found")
     let found = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tflite") }.sorted()
     #expect(!found.isEmpty)

@@ -82,6 +82,8 @@ func `export writes every file of a format and a README that documents the packi
     (["widths", "--format", "c"], "Unknown option '--format'"),
     (["widths", "--kernels", "xnnpack"], "--kernels xnnpack requantizes in float32"),
     (["widths", "--vectors", "-3"], "--vectors takes a count of at least 1, not -3"),
+    (["chapter", "2", "--input-range=-1,1"], "the chapters narrate each model with its input tensor's own mapping"),
+    (["classify", "--input-range", "1,0", "images/photos/mnist-train-01132-label-2-photo-noisy-paper.png"], "The value '1,0' is invalid for '--input-range <lo,hi>'"),
 ])
 func `bad arguments exit with status 64 and say what is wrong`(arguments: [String], message: String) throws {
     let result = try WorkbookBinary.run(arguments)

@@ -46,7 +46,9 @@ extension Model {
 
     /// Refuses, with its kind and the fix, a model the workbook's chapters do not compute.
     /// `validate()` has checked that the file is consistent; this checks that it is in scope.
-    public func requireComputable() throws {
+    /// Returns the static shapes (ShapeArithmetic.swift) it evaluated on the way.
+    @discardableResult
+    public func requireComputable() throws -> StaticShapes {
         // TFLite's InterpreterBuilder refuses any other version the same way.
         guard version == Self.schemaVersion else {
             throw UnsupportedModel(kind: "the model has schema version \(version), and TFLite reads only version \(Self.schemaVersion)",
@@ -81,9 +83,10 @@ extension Model {
             throw UnsupportedModel(kind: "the model's input tensor \(input.index) '\(input.name)' has shape \(input.shape)",
                                    advice: "the workbook feeds it 28×28 images, 784 values ([1, 784], [1, 28, 28] or [1, 28, 28, 1])", python: [])
         }
-        _ = try staticShapes()
+        let shapes = try staticShapes()
         for layer in try fullyConnectedLayers() where layer.weights.type != .float32 { try requirePrepared(layer) }
         try requireQuantizeMultipliers()
+        return shapes
     }
 
     /// A QUANTIZE from codes to codes multiplies by S_in/S_out (chapter 9): like a layer's M,
@@ -140,16 +143,17 @@ extension Model {
 
     /// Refuses a model that uses an operator the workbook does not compute, naming each one.
     public func requireSupportedOperators() throws {
+        // Each operator the workbook does not compute, named once, at its first use.
         var unsupported: [String] = []
+        var named: Set<String> = []
         for op in main.operators {
             let code = operatorCodes[op.opcodeIndex]
-            if code.customCode != nil || SupportedOperator(code: code.code) == nil {
-                let name = "\(code.name) (operator \(op.index))"
-                if !unsupported.contains(where: { $0.hasPrefix(code.name + " ") }) { unsupported.append(name) }
+            if code.customCode != nil || SupportedOperator(code: code.code) == nil, named.insert(code.name).inserted {
+                unsupported.append("\(code.name) (operator \(op.index))")
             }
         }
         guard unsupported.isEmpty else {
-            let convolution = unsupported.contains { $0.hasPrefix("CONV_2D") || $0.hasPrefix("DEPTHWISE_CONV_2D") }
+            let convolution = named.contains("CONV_2D") || named.contains("DEPTHWISE_CONV_2D")
             throw UnsupportedModel(
                 kind: "the model uses \(unsupported.joined(separator: ", ")), which the workbook does not compute",
                 advice: "it computes \(SupportedOperator.list)"

@@ -35,20 +35,30 @@ enum Step: Sendable {
         }
     }
 
-    /// What the step reads and writes: integer codes (true) or float32 reals (false); nil for
-    /// a step that keeps what it reads (RESHAPE) or reads nothing (a shape).
-    var reads: Bool? {
+    /// Whether the step reads integer codes (true) or float32 reals (false); nil for a step
+    /// that keeps what it reads (RESHAPE) or reads nothing (a shape).
+    var readsCodes: Bool? {
         switch self {
         case .fullyConnected, .softmax, .requantize, .dequantize: true
         case .floatFullyConnected, .floatSoftmax, .quantizeFromFloat: false
         case .reshape, .shape: nil
         }
     }
-    var writes: Bool? {
+    /// Whether it writes codes or reals; nil for RESHAPE, which writes what it read.
+    var writesCodes: Bool? {
         switch self {
         case .fullyConnected, .softmax, .requantize, .quantizeFromFloat, .shape: true
         case .floatFullyConnected, .floatSoftmax, .dequantize: false
         case .reshape: nil
+        }
+    }
+
+    /// How many values a FULLY_CONNECTED reads (its weights' columns); nil: any number.
+    var readCount: Int? {
+        switch self {
+        case .fullyConnected(let layer): layer.weights.inputCount
+        case .floatFullyConnected(let layer): layer.inputCount
+        default: nil
         }
     }
 
@@ -90,9 +100,8 @@ public struct Network: Sendable {
 
     /// Prepares every operator for `family`. `pixelMapping` nil: the input tensor's standard one.
     public init(model: Model, family: KernelFamily, pixelMapping: PixelMapping? = nil) throws {
-        try model.requireComputable()
+        let shapes = try model.requireComputable()
         let graph = model.main
-        let shapes = try model.staticShapes()
         (self.model, self.family) = (model, family)
         (input, output) = (graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]])
         self.pixelMapping = pixelMapping ?? .standard(for: input)
@@ -120,21 +129,18 @@ public struct Network: Sendable {
             let (source, target) = (graph.tensors[from], graph.tensors[to])
             let step = try Self.prepare(op, code, source, target, layers, floatLayers, model, family)
             let what = "operator \(op.index) (\(code.rawValue))"
-            if let reads = step.reads, reads != read.integers {
+            if let reads = step.readsCodes, reads != read.integers {
                 throw NetworkError("\(what) reads tensor \(from) as \(reads ? "codes" : "float32"), but the operator before it writes \(read.integers ? "codes" : "float32") there")
             }
-            let writesCodes = step.writes ?? read.integers
+            let writesCodes = step.writesCodes ?? read.integers
             guard writesCodes == (target.type != .float32) else {
                 throw NetworkError("\(what) writes \(writesCodes ? "codes" : "float32") into tensor \(to), which is \(target.type)")
             }
             if case .reshape = step, source.type != target.type {
                 throw NetworkError("\(what) turns \(source.type) into \(target.type); a reshape keeps the type")
             }
-            if case .fullyConnected(let layer) = step, read.count != layer.weights.inputCount {
-                throw NetworkError("\(what) has weights for \(layer.weights.inputCount) inputs but reads \(read.count) values; the workbook runs one image at a time")
-            }
-            if case .floatFullyConnected(let layer) = step, read.count != layer.inputCount {
-                throw NetworkError("\(what) has weights for \(layer.inputCount) inputs but reads \(read.count) values; the workbook runs one image at a time")
+            if let expected = step.readCount, read.count != expected {
+                throw NetworkError("\(what) has weights for \(expected) inputs but reads \(read.count) values; the workbook runs one image at a time")
             }
             steps.append((op.index, step, from, to))
             holds[to] = (writesCodes, step.writtenCount(reading: read.count))
@@ -193,6 +199,8 @@ public struct Network: Sendable {
         var written: [(op: Int, tensor: Int)] = []
         var accumulators: [Int: [Int32]] = [:]
         for (op, step, from, to) in steps {
+            // A shape step reads nothing when the network runs, and its first input may be a
+            // constant that no step writes; init checked every other step's input was written.
             if case .shape(let values) = step {
                 tensors[to] = .integers(values)
                 written.append((op, to))
@@ -211,8 +219,7 @@ public struct Network: Sendable {
             case .quantizeFromFloat(let quantize): result = .integers(quantize(source.floats!))
             case .requantize(let requantize): result = .integers(requantize(source.integers!))
             case .dequantize(let dequantize): result = .floats(dequantize(source.integers!))
-            case .reshape: result = source
-            case .shape(let values): result = .integers(values)
+            case .reshape, .shape: result = source  // .shape is handled above
             }
             tensors[to] = result
             written.append((op, to))

@@ -15,14 +15,14 @@ public struct UnevenPaper: Sendable {
 
     /// The paper's level at every pixel (after polarity, so ink is above it).
     public let background: GrayImage
-    /// The noise: the median distance of a pixel from the paper (MAD), and the threshold
-    /// above the paper, 4.5 MADs ≈ 3 standard deviations of Gaussian noise.
+    /// The noise: the median distance below the paper's typical difference (10.9), and the
+    /// threshold above the paper, 4.5 of those ≈ 3 standard deviations of Gaussian noise.
     public let noise: Int
     public let margin: Int
     /// How far above the paper the strokes' brightest level (95th percentile) lies: it
     /// becomes 255.
     public let fullInk: Int
-    /// Connected pieces of ink found, and kept.
+    /// Connected pieces with a pixel above the threshold, and those kept as strokes.
     public let pieces: Int
     public let keptPieces: Int
     /// The ink, from 0 (paper) to 255: the height above the local threshold, scaled so that

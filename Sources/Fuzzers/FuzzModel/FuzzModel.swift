@@ -3,13 +3,11 @@
 // step must end in a value or a thrown error; a trap, an overflow or a huge allocation is a bug,
 // and libFuzzer stops on it with the input that caused it.
 //
-// Built with libFuzzer (the -DFUZZING build in tools/fuzz.sh), main hands over to libFuzzer's
-// driver. Built plainly (`swift build`), the same code replays files named on the command
-// line, to reproduce what the fuzzer found: `swift run FuzzModel crash-…`.
+// Built with libFuzzer (the -DFUZZING build in tools/fuzz.sh), FuzzDriver hands it to
+// libFuzzer; built plainly, it replays the files named on the command line.
 
-import CLibFuzzer
+import FuzzDriver
 import Ch01TFLiteFile
-import Foundation
 import Ch02Affine
 import Ch03FloatNetwork
 import Ch06Requantize
@@ -55,20 +53,5 @@ func exercise(_ bytes: [UInt8]) {
 
 @main
 struct Main {
-    static func main() throws {
-        #if FUZZING
-        // libFuzzer takes over: it calls `exercise` with inputs it mutates from the corpus.
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-            exercise(Array(UnsafeBufferPointer(start: data, count: count)))
-            return 0
-        })
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            exercise(try UserFile.read(path, kind: "a fuzzer input", maximumBytes: Model.maximumFileSize))
-            print("\(path): no crash")
-        }
-        #endif
-    }
+    static func main() throws { try fuzz(maximumBytes: Model.maximumFileSize, exercise) }
 }

@@ -1,14 +1,13 @@
 // A coverage-guided fuzzer for the picture path: bytes → chapter 10's PNG reader (libpng) →
 // luminance → MNIST's preparation → the input tensor. Whatever the bytes, each step must end
 // in a picture or a thrown error, within the reader's size limits: libFuzzer stops on a trap,
-// and on a huge allocation (-rss_limit_mb).
+// and on a huge allocation (-malloc_limit_mb).
 //
-// Built with libFuzzer (-DFUZZING, tools/fuzz.sh), main hands over to libFuzzer's driver;
-// built plainly, it replays files named on the command line: `swift run FuzzPNG crash-…`.
+// Built with libFuzzer (-DFUZZING, tools/fuzz.sh), FuzzDriver hands it to libFuzzer;
+// built plainly, it replays the files named on the command line.
 
-import CLibFuzzer
+import FuzzDriver
 import Ch01TFLiteFile
-import Foundation
 import Ch02Affine
 import Ch10Pixels
 
@@ -24,20 +23,5 @@ func exercise(_ bytes: [UInt8]) {
 
 @main
 struct Main {
-    static func main() throws {
-        #if FUZZING
-        // libFuzzer takes over: it calls `exercise` with inputs it mutates from the corpus.
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-            exercise(Array(UnsafeBufferPointer(start: data, count: count)))
-            return 0
-        })
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            exercise(try UserFile.read(path, kind: "a fuzzer input", maximumBytes: 64 << 20))
-            print("\(path): no crash")
-        }
-        #endif
-    }
+    static func main() throws { try fuzz(maximumBytes: 64 << 20, exercise) }
 }
