@@ -97,6 +97,16 @@ let package = Package(
             dependencies: ["Ch11Hardware", "TestSupport"],
             path: "Tests/Chapters/11-HardwareTests"),
 
+        // Part two. Chapter 12: your own port, read from numpy's .npz and checked against the four families.
+        .target(
+            name: "Ch12YourPort",
+            dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "CZlib"],
+            path: "Sources/Chapters/12-YourPort", swiftSettings: optimizedEvenInDebug),
+        .testTarget(
+            name: "Ch12YourPortTests",
+            dependencies: ["Ch12YourPort", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport"],
+            path: "Tests/Chapters/12-YourPortTests"),
+
         // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures
         // are (ShippedFiles, which the binary needs); the tests' oracle and helpers
         // (TestSupport, linked into tests only); one JSON writer; and the machinery that keeps
@@ -133,7 +143,7 @@ let package = Package(
             name: "Workbook",
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
-                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware",
+                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware", "Ch12YourPort",
                 "BookMachinery", "ShippedFiles", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -15,6 +15,7 @@ import Ch08Softmax
 import Ch09Network
 import Ch10Pixels
 import Ch11Hardware
+import Ch12YourPort
 import Foundation
 import ShippedFiles
 
@@ -26,7 +27,7 @@ struct ChapterCommand: ParsableCommand {
     /// The book, in order: chapter N is entry N − 1.
     static let narrations: [Narration] = [
         narrateChapter1, narrateChapter2, narrateChapter3, narrateChapter4, narrateChapter5, narrateChapter6,
-        narrateChapter7, narrateChapter8, narrateChapter9, narrateChapter10, narrateChapter11,
+        narrateChapter7, narrateChapter8, narrateChapter9, narrateChapter10, narrateChapter11, narrateChapter12,
     ]
 
     @Argument(help: "The chapter number, 1 to 11.")

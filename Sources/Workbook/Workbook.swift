@@ -9,5 +9,5 @@ struct Workbook: ParsableCommand {
         abstract: "How a quantized TensorFlow Lite network computes, step by step, bit for bit.",
         version: "0.2.0",
         subcommands: [Inspect.self, ChapterCommand.self, Naive.self, Tensors.self, Eval.self, Classify.self, Trace.self,
-                      Render.self, Export.self, Widths.self, BookCommand.self])
+                      Render.self, Export.self, Widths.self, Check.self, BookCommand.self])
 }
