@@ -104,7 +104,7 @@ let package = Package(
             path: "Sources/Chapters/12-YourPort", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch12YourPortTests",
-            dependencies: ["Ch12YourPort", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport"],
+            dependencies: ["Ch12YourPort", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport", "CZlib"],
             path: "Tests/Chapters/12-YourPortTests"),
 
         // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures
@@ -138,6 +138,10 @@ let package = Package(
             name: "FuzzPNG",
             dependencies: ["FuzzDriver", "Ch01TFLiteFile", "Ch02Affine", "Ch10Pixels"],
             path: "Sources/Fuzzers/FuzzPNG"),
+        .executableTarget(
+            name: "FuzzNPZ",
+            dependencies: ["FuzzDriver", "Ch01TFLiteFile", "Ch06Requantize", "Ch09Network", "Ch12YourPort"],
+            path: "Sources/Fuzzers/FuzzNPZ"),
 
         .executableTarget(
             name: "Workbook",

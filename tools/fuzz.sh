@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the two coverage-guided fuzzers with libFuzzer and runs each for a while.
+# Builds the three coverage-guided fuzzers with libFuzzer and runs each for a while.
 #
-#   tools/fuzz.sh [SECONDS]            both fuzzers, SECONDS each (default 60)
-#   tools/fuzz.sh SECONDS model|png    one of them
+#   tools/fuzz.sh [SECONDS]                all three fuzzers, SECONDS each (default 60)
+#   tools/fuzz.sh SECONDS model|png|npz    one of them
 #
 # FuzzModel starts from the tiny models of tools/fuzz-seeds/ (tools/own_models.py --fuzz-seeds), FuzzPNG from
-# images/digits/ and, when ../shared/pngsuite is there, the PNG conformance suite. New inputs
+# images/digits/ and, when ../shared/pngsuite is there, the PNG conformance suite; FuzzNPZ from
+# the ports of tools/fuzz-seeds/npz/ (tools/fuzz_npz_seeds.py), against models/mnist-int8.tflite. New inputs
 # the fuzzer finds go to .build/fuzz/corpus-*/ (not committed). A crash, a trap or an
 # allocation past -malloc_limit_mb stops the run with exit 1 and the input in .build/fuzz/artifacts/;
 # replay it with `swift run FuzzModel FILE` (or FuzzPNG) for the full message.
@@ -13,7 +14,7 @@ set -euo pipefail
 # (gold fails on the libFuzzer link with an internal error, so the fuzzers link with lld.)
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-60}"
-WHICH="${2:-model png}"
+WHICH="${2:-model png npz}"
 SCRATCH=.build/fuzz
 
 for which in $WHICH; do
@@ -21,7 +22,9 @@ for which in $WHICH; do
         model) product=FuzzModel; seeds=(tools/fuzz-seeds) ; max_len=32768 ;;
         png) product=FuzzPNG; seeds=(images/digits) ; max_len=65536
              if [ -d ../shared/pngsuite ]; then seeds+=(../shared/pngsuite); fi ;;
-        *) echo "tools/fuzz.sh: unknown fuzzer '$which' (model or png)" >&2; exit 64 ;;
+        npz) product=FuzzNPZ; seeds=(tools/fuzz-seeds/npz) ; max_len=65536
+             export FUZZ_NPZ_MODEL="$PWD/models/mnist-int8.tflite" ;;
+        *) echo "tools/fuzz.sh: unknown fuzzer '$which' (model, png or npz)" >&2; exit 64 ;;
     esac
     mkdir -p "$SCRATCH"
     if ! swift build -c release --scratch-path "$SCRATCH" --product "$product" -Xswiftc -sanitize=fuzzer \

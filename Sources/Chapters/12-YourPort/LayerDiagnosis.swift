@@ -93,12 +93,12 @@ extension DiagnosisContext {
         // (q − Z3) against the family's: a wrong scale multiplies every output by one factor.
         let z3 = Double(layer.clamp.zeroPoint)
         var (sxy, sxx, count) = (0.0, 0.0, 0)
-        var largestGap: Int64 = 0
+        var largestGap = 0.0  // in Double: a port's int64 may be anything, and a difference must not overflow
         for row in sample.images.indices {
             let theirs = sample.families[family]![row]
             for channel in 0..<sample.channels {
                 let (x, y) = (Double(theirs[channel]) - z3, Double(sample.port[row][channel]) - z3)
-                largestGap = max(largestGap, abs(sample.port[row][channel] - Int64(theirs[channel])))
+                largestGap = max(largestGap, abs(y - x))
                 guard theirs[channel] > layer.clamp.minimum, theirs[channel] < layer.clamp.maximum, x != 0 else { continue }
                 (sxy, sxx, count) = (sxy + x * y, sxx + x * x, count + 1)
             }

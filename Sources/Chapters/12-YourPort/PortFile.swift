@@ -16,6 +16,10 @@ public struct CheckedTensor: Sendable, Equatable {
     public let operatorName: String
     public let elementCount: Int
     public let isFloat: Bool
+
+    public init(index: Int, name: String, op: Int?, operatorName: String, elementCount: Int, isFloat: Bool) {
+        (self.index, self.name, self.op, self.operatorName, self.elementCount, self.isFloat) = (index, name, op, operatorName, elementCount, isFloat)
+    }
 }
 
 /// The tensors a port may give, in model order: the input, then what each operator writes.

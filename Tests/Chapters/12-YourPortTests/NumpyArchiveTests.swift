@@ -1,0 +1,93 @@
+// Chapter 12's readers on files made byte by byte here: .npy headers of every dtype a port
+// writes, big-endian and Fortran order, the dtypes refused by name, and ZIP archives that are
+// whole, cut short at every length, or altered by one byte.
+
+@testable import Ch12YourPort
+import CZlib
+import Testing
+
+/// A .npy file: magic, version 1.0, the header dict padded to a multiple of 64, the data.
+func npy(_ descr: String, _ shape: String, fortran: Bool = false, data: [UInt8]) -> [UInt8] {
+    var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    let length = UInt16(header.utf8.count)
+    return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8) + data
+}
+
+/// A ZIP archive of stored entries, as np.savez writes one.
+func zip(_ entries: [(String, [UInt8])]) -> [UInt8] {
+    func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+    func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16 & 0xFFFF) }
+    var out: [UInt8] = [], directory: [UInt8] = []
+    for (name, data) in entries {
+        let crc = data.withUnsafeBufferPointer { Int(crc32(0, $0.baseAddress, uInt($0.count))) }
+        let offset = out.count
+        let common = u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(crc) + u32(data.count) + u32(data.count) + u16(name.utf8.count)
+        out += u32(0x0403_4b50) + common + u16(0) + Array(name.utf8) + data
+        directory += u32(0x0201_4b50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u16(0) + u32(0) + u32(offset) + Array(name.utf8)
+    }
+    let start = out.count
+    out += directory
+    out += u32(0x0605_4b50) + u16(0) + u16(0) + u16(entries.count) + u16(entries.count) + u32(directory.count) + u32(start) + u16(0)
+    return out
+}
+
+@Test func `int8, big-endian int16, uint64 and float32 arrays read as numbers`() throws {
+    let int8 = try NumpyArray(npy: npy("|i1", "(2, 3)", data: [0x80, 0xFF, 0, 1, 2, 0x7F]), maximumElements: 100)
+    #expect(int8.shape == [2, 3])
+    #expect(int8.values == .integers([-128, -1, 0, 1, 2, 127]))
+    let big = try NumpyArray(npy: npy(">i2", "(2,)", data: [0xFF, 0xFE, 0x01, 0x00]), maximumElements: 100)
+    #expect(big.values == .integers([-2, 256]))
+    let unsigned = try NumpyArray(npy: npy("<u8", "(1,)", data: [1, 0, 0, 0, 0, 0, 0, 0]), maximumElements: 100)
+    #expect(unsigned.values == .integers([1]))
+    let float = try NumpyArray(npy: npy("<f4", "(1, 1)", data: [0, 0, 0xC0, 0x3F]), maximumElements: 100)
+    #expect(float.values == .floats([1.5]))
+}
+
+@Test func `a Fortran-order array is read back in C order`() throws {
+    // [[1, 2, 3], [4, 5, 6]] stored column by column: 1 4 2 5 3 6.
+    let array = try NumpyArray(npy: npy("|u1", "(2, 3)", fortran: true, data: [1, 4, 2, 5, 3, 6]), maximumElements: 100)
+    #expect(array.values == .integers([1, 2, 3, 4, 5, 6]))
+}
+
+@Test(arguments: [
+    ("<c16", "dtype <c16"), ("<U3", "dtype <U3"), ("|b1", "dtype |b1"), ("|O", "not a number type"), ("<f2", "dtype <f2"),
+])
+func `dtypes a port does not write are refused by name`(descr: String, words: String) {
+    #expect { try NumpyArray(npy: npy(descr, "(1,)", data: [0, 0]), maximumElements: 100) } throws: { "\($0)".contains(words) }
+}
+
+@Test func `a structured dtype, a wrong data length and a huge shape are refused before any allocation`() {
+    let structured = Array("[('a', '<i4')]".utf8)
+    var bytes = npy("|i1", "(1,)", data: [0])
+    bytes.replaceSubrange(10 + "{'descr': ".count..<(10 + "{'descr': '|i1'".count), with: structured)
+    #expect { try NumpyArray(npy: bytes, maximumElements: 100) } throws: { "\($0)".contains("structured") }
+    #expect { try NumpyArray(npy: npy("<i4", "(3,)", data: [0, 0, 0, 0]), maximumElements: 100) } throws: { "\($0)".contains("holds 4 bytes") }
+    #expect { try NumpyArray(npy: npy("<i8", "(100000000000, 100000000000)", data: []), maximumElements: 1 << 30) } throws: { "\($0)".contains("more than") }
+    #expect { try NumpyArray(npy: Array("not an array".utf8), maximumElements: 100) } throws: { "\($0)".contains("NUMPY") }
+}
+
+@Test func `a stored archive reads back, and every shorter prefix of it is refused cleanly`() throws {
+    let first = npy("|i1", "(1, 2)", data: [5, 0xFB])
+    let archive = zip([("input.npy", first), ("op0.npy", npy("<i4", "(1,)", data: [1, 0, 0, 0]))])
+    let read = try ZipArchive(bytes: archive)
+    #expect(read.entries.map(\.name) == ["input.npy", "op0.npy"])
+    #expect(try read.contents(of: read.entries[0], maximumSize: 1000) == first)
+    #expect { try read.contents(of: read.entries[0], maximumSize: 10) } throws: { "\($0)".contains("more than the 10") }
+    for length in 0..<archive.count {
+        #expect(throws: ArchiveError.self, "prefix of \(length) bytes") { _ = try ZipArchive(bytes: Array(archive[0..<length])).entries.map { try ZipArchive(bytes: Array(archive[0..<length])).contents(of: $0, maximumSize: 1000) } }
+    }
+}
+
+@Test func `one altered byte of an array fails its checksum`() throws {
+    var archive = zip([("input.npy", npy("|i1", "(1, 2)", data: [5, 6]))])
+    archive[30 + "input.npy".count + 128] ^= 1  // the first data byte: after the local header, the name and the 128-byte npy header
+    let read = try ZipArchive(bytes: archive)
+    #expect { try read.contents(of: read.entries[0], maximumSize: 1000) } throws: { "\($0)".contains("checksum") }
+}
+
+@Test func `bytes that are not a zip archive say so`() {
+    #expect { try ZipArchive(bytes: Array("PK but nothing else, long enough to search".utf8)) } throws: { "\($0)".contains("not a zip archive") }
+    #expect { try ZipArchive(bytes: [1, 2, 3]) } throws: { "\($0)".contains("3 bytes") }
+}
