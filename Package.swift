@@ -104,7 +104,7 @@ let package = Package(
             path: "Sources/Chapters/12-YourPort", swiftSettings: optimizedEvenInDebug),
         .testTarget(
             name: "Ch12YourPortTests",
-            dependencies: ["Ch12YourPort", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport", "CZlib"],
+            dependencies: ["Ch12YourPort", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport"],
             path: "Tests/Chapters/12-YourPortTests"),
 
         // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures

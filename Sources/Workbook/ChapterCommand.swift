@@ -30,7 +30,7 @@ struct ChapterCommand: ParsableCommand {
         narrateChapter7, narrateChapter8, narrateChapter9, narrateChapter10, narrateChapter11, narrateChapter12,
     ]
 
-    @Argument(help: "The chapter number, 1 to 11.")
+    @Argument(help: "The chapter number, 1 to 12.")
     var number: Int
 
     @OptionGroup var options: ModelOptions

@@ -46,6 +46,8 @@ SUBCOMMANDS:
                           for C, Verilog, Vivado, Quartus, numpy.
   widths                  Chapter 11: the bits each layer's accumulator needs,
                           worst case and seen on the digits.
+  check                   Chapter 12: compare a port's tensors (.npz) with all
+                          four families, and say what it did wrong.
   book                    Check or refresh the code and console blocks quoted
                           in chapters/.
 
@@ -79,7 +81,7 @@ OVERVIEW: Narrate a chapter on a real digit, with the model's real numbers.
 USAGE: workbook chapter <number> [--model <path>] [--input-range <lo,hi>] [--digit <digit>]
 
 ARGUMENTS:
-  <number>                The chapter number, 1 to 11.
+  <number>                The chapter number, 1 to 12.
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -440,13 +442,33 @@ SUBCOMMANDS:
 """)
 }
 
-@Test func `workbook book check --help`() throws {
-    try expectHelp(["book", "check"], """
-OVERVIEW: List every place where prose and code disagree.
+@Test func `workbook check --help`() throws {
+    try expectHelp(["check"], """
+OVERVIEW: Chapter 12: compare a port's tensors (.npz) with all four families,
+and say what it did wrong.
 
-USAGE: workbook book check
+PORT.npz holds any of the model's tensors, keyed by the tensor's name in the
+.tflite, or 'input', or 'opK' for what operator K writes, each of shape [N, …]
+for the N images in order (np.savez(path, **arrays)). Exit status 0 when the
+port matches at least one family, 1 otherwise.
+
+USAGE: workbook check [--model <path>] [--input-range <lo,hi>] [--mnist <images.idx.gz>] [--first <first>] [--json] [<picture.png … port.npz> ...]
+
+ARGUMENTS:
+  <picture.png … port.npz>
+                          PNG pictures of digits (without --mnist), then the
+                          port's .npz file.
 
 OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --mnist <images.idx.gz> MNIST images in IDX format, gzipped or not (instead
+                          of pictures).
+  --first <first>         Only the first N images of --mnist.
+  --json                  One JSON object instead of text.
   --version               Show the version.
   -h, --help              Show help information.
 
@@ -458,7 +480,8 @@ OPTIONS:
     #expect(version.status == 0 && version.standardOutput == "0.2.0\n")
     let cases: [([String], Int32)] = [
         (["no-such-command"], 64),
-        (["chapter", "12"], 64),
+        (["chapter", "13"], 64),
+        (["check", "--mnist", "x.idx"], 64),
         (["chapter", "4", "--digit", "64"], 64),
         (["inspect", "--model", "/no/such.tflite"], 1),
         (["classify", "/no/such.png"], 1),

@@ -8,6 +8,7 @@ import Ch06Requantize
 import Ch07Clamp
 import Ch09Network
 
+// snippet.mistakes
 /// One wrong step, named by the diagnosis id it leads to.
 enum LayerMistake: Sendable, Equatable {
     /// Chapter 4: Σ(q_w − Z_w)·q_in, the input's zero point never subtracted.
@@ -32,6 +33,7 @@ enum LayerMistake: Sendable, Equatable {
     case activationIgnored
     /// Chapter 7: no clamp to the code range above (`lowerOnly`) or at all.
     case notClamped(lowerBoundKept: Bool)
+    // snippet.end
 
     var id: String {
         switch self {

@@ -45,6 +45,7 @@ public struct RoundingRule: Sendable, Equatable, CustomStringConvertible {
     public let arithmetic: ProductArithmetic
     public let ties: TieRule
 
+    // snippet.family-pairs
     /// The pair a family uses (chapter 6).
     public init(family: KernelFamily) {
         switch family {
@@ -54,6 +55,7 @@ public struct RoundingRule: Sendable, Equatable, CustomStringConvertible {
         case .xnnpack: (arithmetic, ties) = (.float32, .toEven)
         }
     }
+    // snippet.end
 
     public init(_ arithmetic: ProductArithmetic, _ ties: TieRule) { (self.arithmetic, self.ties) = (arithmetic, ties) }
 

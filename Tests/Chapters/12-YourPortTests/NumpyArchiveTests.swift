@@ -3,35 +3,14 @@
 // whole, cut short at every length, or altered by one byte.
 
 @testable import Ch12YourPort
-import CZlib
+import TestSupport
 import Testing
 
-/// A .npy file: magic, version 1.0, the header dict padded to a multiple of 64, the data.
 func npy(_ descr: String, _ shape: String, fortran: Bool = false, data: [UInt8]) -> [UInt8] {
-    var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"
-    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-    header += "\n"
-    let length = UInt16(header.utf8.count)
-    return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8) + data
+    npyBytes(descr, shape, fortran: fortran, data: data)
 }
 
-/// A ZIP archive of stored entries, as np.savez writes one.
-func zip(_ entries: [(String, [UInt8])]) -> [UInt8] {
-    func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-    func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16 & 0xFFFF) }
-    var out: [UInt8] = [], directory: [UInt8] = []
-    for (name, data) in entries {
-        let crc = data.withUnsafeBufferPointer { Int(crc32(0, $0.baseAddress, uInt($0.count))) }
-        let offset = out.count
-        let common = u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(crc) + u32(data.count) + u32(data.count) + u16(name.utf8.count)
-        out += u32(0x0403_4b50) + common + u16(0) + Array(name.utf8) + data
-        directory += u32(0x0201_4b50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u16(0) + u32(0) + u32(offset) + Array(name.utf8)
-    }
-    let start = out.count
-    out += directory
-    out += u32(0x0605_4b50) + u16(0) + u16(0) + u16(entries.count) + u16(entries.count) + u32(directory.count) + u32(start) + u16(0)
-    return out
-}
+func zip(_ entries: [(String, [UInt8])]) -> [UInt8] { npzBytes(entries.map { (name: $0.0, data: $0.1) }) }
 
 @Test func `int8, big-endian int16, uint64 and float32 arrays read as numbers`() throws {
     let int8 = try NumpyArray(npy: npy("|i1", "(2, 3)", data: [0x80, 0xFF, 0, 1, 2, 0x7F]), maximumElements: 100)
