@@ -33,9 +33,9 @@ struct Widths: ParsableCommand {
         var out = "\(model), \(contract.family.rawValue) kernels, over \(source)\n"
         for (index, width) in LayerWidths.of(contract).enumerated() {
             out += "op \(width.operatorIndex), \(width.inputCount) inputs: q_w − Z2 in \(range(width.weightTerms)), q_in − Z1 in \(range(width.inputTerms)), products of \(width.productBits) bits\n"
-            out += "  acc, worst case:   \(range(width.worstCase)), \(width.worstCaseBits) bits (chapter 4's bound before the bias: \(width.productsBound.bits) bits)\n"
+            out += "  acc (bias included), worst case:   \(range(width.worstCase)), \(width.worstCaseBits) bits (chapter 4's bound before the bias: \(width.productsBound.bits) bits)\n"
             if let seen = survey.seen[index] {
-                out += "  acc, largest seen: \(range(seen)), \(twosComplementBits(seen)) bits\n"
+                out += "  acc (bias included), largest seen: \(range(seen)), \(twosComplementBits(seen)) bits\n"
                 out += "  x·M0 of (11.3): \(width.multiplyBits(accumulators: width.worstCase)) bits worst case, \(width.multiplyBits(accumulators: seen)) bits seen\n"
             }
         }

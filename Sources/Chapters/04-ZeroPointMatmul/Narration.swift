@@ -36,7 +36,8 @@ public func narrateChapter4(_ context: NarrationContext) throws -> String {
         guard let range = layer.input.type.integerRange else { continue }
         let bound = AccumulatorBound(layerWeights, inputRange: range, inputZeroPoint: layer.inputZeroPoint)
         let reached = accumulate(layerWeights, input: try context.referenceCodes(of: layer.input.index), inputZeroPoint: layer.inputZeroPoint)
-        let seen = reached.map { abs(Int64($0)) }.max() ?? 0
+        // The accumulator furthest from 0, with its sign: the one the bound must hold.
+        let seen = reached.max { abs(Int64($0)) < abs(Int64($1)) } ?? 0
         out += "  operator \(layer.operatorIndex): K = \(layerWeights.inputCount), acc in [\(bound.smallest), \(bound.largest)], \(bound.bits) bits; this digit reaches \(seen) before its bias\n"
     }
     return out

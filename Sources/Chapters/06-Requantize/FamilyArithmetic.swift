@@ -76,9 +76,11 @@ public struct HighMultiply: Sendable, Equatable {
 }
 // snippet.end
 
+// snippet.saturating-int32
 /// A rounded Double as an Int32, saturated at the ends of the range.
 func saturatingInt32(_ value: Double) -> Int32 {
     if value >= 0x1p31 { return Int32.max }
     if value < -0x1p31 { return Int32.min }
     return Int32(value)
 }
+// snippet.end

@@ -23,7 +23,8 @@ public func quantizeMultiplier(_ real: Double) -> (multiplier: Int32, shift: Int
         fixed /= 2
         exponent += 1
     }
-    // Below 2^−31 every int32 product would be shifted out entirely: TFLite flushes to zero.
+    // An exponent below −31, which is M below 2^−32, would need a right shift of 32 or more and
+    // shift every bit of an int32 product out: TFLite flushes such an M to zero.
     if exponent < -31 { return (0, 0) }
     return (Int32(fixed), exponent)
 }

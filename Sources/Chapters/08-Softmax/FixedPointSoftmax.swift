@@ -11,11 +11,13 @@ import Ch01TFLiteFile
 import Ch06Requantize
 import Foundation
 
+// snippet.integer-bits
 /// The integer bits of the differences (Q5.26): TFLite's kScaledDiffIntegerBits.
 public let scaledDifferenceIntegerBits = 5
 /// The integer bits of the sum of exponentials (Q12.19): TFLite's kAccumulationIntegerBits.
 /// Up to 2^12 = 4096 classes can each add e^0 = 1 without overflow.
 public let accumulationIntegerBits = 12
+// snippet.end
 
 /// What the reference kernel prepares once per model: the multiplier that turns an integer
 /// difference of logits into a Q5.26 real number, and the smallest difference it still uses.

@@ -52,6 +52,7 @@ extension QNumber {
     }
     // snippet.end
 
+    // snippet.q-sum
     /// Sum of two numbers of the same format. gemmlowp's int32 `Add` does not saturate; its
     /// callers make sure it cannot overflow, and Swift's `+` traps if one ever did.
     public static func + (a: QNumber, b: QNumber) -> QNumber {
@@ -63,6 +64,7 @@ extension QNumber {
         precondition(a.integerBits == b.integerBits, "subtracting \(b.format) from \(a.format)")
         return QNumber(raw: a.raw - b.raw, integerBits: a.integerBits)
     }
+    // snippet.end
 
     // snippet.rescale
     /// gemmlowp `Rescale<integerBits>`: the same real number in another format. Fewer integer

@@ -41,6 +41,7 @@ public struct Requantize: Sendable {
     public let family: KernelFamily
     let multiplier: (multiplier: Int32, shift: Int)
 
+    // snippet.requantize
     public init(input: AffineQuantization, output: AffineQuantization, family: KernelFamily) {
         (self.input, self.output, self.family) = (input, output, family)
         multiplier = quantizeMultiplier(Double(input.scale) / Double(output.scale))
@@ -74,6 +75,7 @@ public struct Requantize: Sendable {
             return min(max(scaled + output.zeroPoint, low), high)
         }
     }
+    // snippet.end
 }
 
 /// DEQUANTIZE: r = S·(q − Z) in float32, the same in every family (q − Z is exact in float32,
