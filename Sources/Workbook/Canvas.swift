@@ -30,14 +30,15 @@ struct Canvas {
 
     /// A straight line from (row0, column0) to (row1, column1), `thickness` pixels wide,
     /// Bresenham's walk; `dash` pixels on and off alternate when it is set; `clip` keeps the
-    /// line inside a plot's frame.
+    /// line inside a plot's frame; two dashed lines on the same pixels, `dashPhase` one dash
+    /// apart, alternate their colours.
     mutating func line(from start: (row: Int, column: Int), to end: (row: Int, column: Int), colour: UInt8,
-                       thickness: Int = 1, dash: Int? = nil, clip: PixelRect? = nil) {
+                       thickness: Int = 1, dash: Int? = nil, dashPhase: Int = 0, clip: PixelRect? = nil) {
         let (dr, dc) = (abs(end.row - start.row), abs(end.column - start.column))
         let (sr, sc) = (start.row < end.row ? 1 : -1, start.column < end.column ? 1 : -1)
         var (row, column, error, step) = (start.row, start.column, dc - dr, 0)
         while true {
-            if dash.map({ (step / $0) % 2 == 0 }) ?? true {
+            if dash.map({ ((step + dashPhase) / $0) % 2 == 0 }) ?? true {
                 for r in 0..<thickness {
                     for c in 0..<thickness {
                         let (y, x) = (row + r - thickness / 2, column + c - thickness / 2)

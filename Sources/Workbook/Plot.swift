@@ -85,7 +85,7 @@ struct Plot {
         let scale = Self.textScale, line = Self.lineHeight
         let widest = y.ticks.map { BitmapFont.width($0.label, scale: scale) }.max() ?? 0
         let left = box.left + line + 10 + widest + 8, top = box.top + line + 20
-        let bottom = box.bottom - (2 * line + 18), right = box.right - 12
+        let bottom = box.bottom - (2 * line + 26), right = box.right - 12
         frame = PixelRect(top: top, left: left, width: right - left + 1, height: bottom - top + 1)
         canvas.text(title, top: box.top + 8, left: box.left + (box.width - BitmapFont.width(title, scale: scale)) / 2,
                     colour: Ink.black.rawValue, scale: scale)
@@ -118,9 +118,9 @@ struct Plot {
     func row(_ value: Double) -> Int { frame.bottom - Int((y.fraction(value) * Double(frame.height - 1)).rounded()) }
 
     func line(_ canvas: inout Canvas, from start: (Double, Double), to end: (Double, Double), ink: Ink,
-              thickness: Int = 2, dashed: Bool = false) {
+              thickness: Int = 2, dashed: Bool = false, dashPhase: Int = 0) {
         canvas.line(from: (row(start.1), column(start.0)), to: (row(end.1), column(end.0)), colour: ink.rawValue,
-                    thickness: thickness, dash: dashed ? 6 : nil, clip: frame)
+                    thickness: thickness, dash: dashed ? 6 : nil, dashPhase: dashPhase, clip: frame)
     }
 
     func polyline(_ canvas: inout Canvas, _ points: [(Double, Double)], ink: Ink, thickness: Int = 2) {
