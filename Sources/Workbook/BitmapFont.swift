@@ -10,7 +10,7 @@ enum BitmapFont {
     static let advance = glyphWidth + 1
 
     /// Printable ASCII, and the symbols the book's prose uses: − (minus, wider than the
-    /// hyphen), ·, ×, ≈, ≠, ≤, ≥, ±, …, Σ, →, ⌊, ⌋.
+    /// hyphen), ·, ×, ≈, ≠, ≤, ≥, ±, …, Σ, →, ⌊, ⌋, β.
     static let glyphs: [Character: String] = [
         " ": "00000000000000", "!": "04040404040004", "\"": "0A0A0000000000", "#": "0A0A1F0A1F0A0A",
         "$": "040F140E051E04", "%": "18190204081303", "&": "0C12140815120D", "'": "04040000000000",
@@ -39,7 +39,7 @@ enum BitmapFont {
         "−": "0000001F000000", "·": "00000004000000", "×": "0000110A040A11", "≈": "00081502081502",
         "≠": "00011F041F1000", "≤": "0204080402001F", "≥": "0804020408001F", "±": "04041F0404001F",
         "…": "00000000000015", "Σ": "1F10080408101F", "→": "0004021F020400", "⌊": "0808080808080E",
-        "⌋": "0202020202020E",
+        "⌋": "0202020202020E", "β": "0E111E11111E10",
     ]
 
     /// Drawn for a character the table lacks: a hollow box, visible, never a crash.

@@ -29,11 +29,14 @@ struct Axis {
         self.ticks = ticks ?? niceTicks(range, count: tickCount)
     }
 
-    /// A log10 axis with a tick at every power of ten in `range`.
-    init(logarithmic label: String, range: ClosedRange<Double>) {
+    /// A log10 axis with a tick at every `every`-th power of ten in `range`: 1000 written out,
+    /// 1e−35 in short.
+    init(logarithmic label: String, range: ClosedRange<Double>, every: Int = 1) {
         (self.label, self.range, self.logarithmic) = (label, range, true)
         let powers = Int(log10(range.lowerBound).rounded(.up))...Int(log10(range.upperBound).rounded(.down))
-        ticks = powers.map { (pow(10, Double($0)), tickText(pow(10, Double($0)), decimals: max(-$0, 0))) }
+        ticks = powers.filter { $0 % every == 0 }.map { power in
+            (pow(10, Double(power)), (-3...8).contains(power) ? tickText(pow(10, Double(power)), decimals: max(-power, 0)) : "1e\(tickText(Double(power), decimals: 0))")
+        }
     }
 
     /// Where `value` lies along the axis, 0 at the start of the range and 1 at its end.

@@ -17,7 +17,7 @@ import Foundation
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Chapter 10: write the book's PNG figures from the model and a picture.",
-        subcommands: [Input.self, Weights.self, Activations.self, Affine.self, Accumulators.self, Ties.self, Clamp.self])
+        subcommands: [Input.self, Weights.self, Activations.self, Affine.self, Accumulators.self, Ties.self, Clamp.self, Softmax.self])
 
     struct Input: ParsableCommand {
         static let configuration = CommandConfiguration(
