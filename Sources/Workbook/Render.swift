@@ -18,11 +18,11 @@ import Foundation
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Chapters 2 to 10: write the book's PNG figures from the model's real numbers.",
-        subcommands: [Input.self, Weights.self, Activations.self, Affine.self, Accumulators.self, Ties.self, Clamp.self, Softmax.self])
+        subcommands: [Affine.self, Accumulators.self, Ties.self, Clamp.self, Softmax.self, Activations.self, Input.self, Weights.self])
 
     struct Input: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A picture prepared as MNIST's digits were: the model's 28×28 input, enlarged.")
+            abstract: "Chapter 10: a picture prepared as MNIST's digits were: the model's 28×28 input, enlarged.")
 
         @Argument(help: ArgumentHelp("A PNG picture of a digit.", valueName: "image.png"))
         var image: String
@@ -55,7 +55,7 @@ struct Render: ParsableCommand {
 
     struct Weights: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The first layer's weight rows, one 28×28 tile per neuron: red above Z2, blue below, white at Z2.")
+            abstract: "Chapter 10: the first layer's weight rows, one 28×28 tile per neuron: red above Z2, blue below, white at Z2.")
 
         @OptionGroup var options: ModelOptions
 
