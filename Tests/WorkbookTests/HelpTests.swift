@@ -40,7 +40,7 @@ SUBCOMMANDS:
                           the input and the ten probabilities.
   trace                   Chapter 10: one picture through the network, every
                           layer's scales and one neuron's whole arithmetic.
-  render                  Chapters 2 to 10: write the book's PNG figures from
+  render                  Chapters 2 to 11: write the book's PNG figures from
                           the model's real numbers.
   export                  Chapter 11: the integer contract and golden vectors,
                           for C, Verilog, Vivado, Quartus, numpy.
@@ -274,7 +274,7 @@ OPTIONS:
 
 @Test func `workbook render --help`() throws {
     try expectHelp(["render"], """
-OVERVIEW: Chapters 2 to 10: write the book's PNG figures from the model's real
+OVERVIEW: Chapters 2 to 11: write the book's PNG figures from the model's real
 numbers.
 
 USAGE: workbook render <subcommand>
@@ -302,6 +302,8 @@ SUBCOMMANDS:
   weights                 Chapter 10: the first layer's weight rows, one 28×28
                           tile per neuron: red above Z2, blue below, white at
                           Z2.
+  widths                  Chapter 11: the bits of each layer's registers, worst
+                          case and seen on the digits, as bars.
 
   See 'workbook help render <subcommand>' for detailed help.
 """)
@@ -486,6 +488,33 @@ OPTIONS:
                           own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
   --columns <columns>     Tiles per row of the mosaic. (default: 32)
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render widths --help`() throws {
+    try expectHelp(["render", "widths"], """
+OVERVIEW: Chapter 11: the bits of each layer's registers, worst case and seen
+on the digits, as bars.
+
+USAGE: workbook render widths [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--vectors <vectors>] [--mnist <images.idx.gz>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --kernels <family>      The rounding of the contract: micro (TFLite Micro) or
+                          optimized (LiteRT's builtin kernels). (values:
+                          reference, optimized, micro, xnnpack; default: micro)
+  --vectors <vectors>     How many golden vectors (default: the 64 fixture
+                          digits, or the first 64 images of --mnist).
+  --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
+                          format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.
 

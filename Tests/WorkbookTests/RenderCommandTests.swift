@@ -95,7 +95,13 @@ func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width
     #expect(figure.output == "1000×600, operator 3 (SOFTMAX, β = 1.0) of models/mnist-int8.tflite: the fixed point's e^z ends at diff_min = -62 with 3.725290298461914e-09, the table's at d = -255 is 2.032968e-35, and e^z < 1/512 from d = -20\n")
 }
 
-@Test(arguments: ["affine", "accumulators", "ties", "clamp", "softmax"])
+@Test func `render widths draws chapter 11's register widths, the multiply the only one above 32 bits`() throws {
+    let figure = try renderFigure(["widths"])
+    #expect(figure.size == (1000, 560))
+    #expect(figure.output == "1000×560, models/mnist-int8.tflite, micro kernels, on the 64 fixture digits (models/fixtures/), bits: op 0: acc 24 (seen 22), x·M0 55 (seen 53); op 1: acc 24 (seen 20), x·M0 55 (seen 51); op 2: acc 21 (seen 19), x·M0 52 (seen 50)\n")
+}
+
+@Test(arguments: ["affine", "accumulators", "ties", "clamp", "softmax", "widths"])
 func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
     let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
     #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
@@ -108,7 +114,7 @@ func `a plot refuses a missing model and a float model in one line, exit 1`(_ fi
 }
 
 @Test func `a plot's bad option is a usage error, exit 64, and a missing MNIST file one line, exit 1`() throws {
-    for arguments in [["ties", "--vectors", "0"], ["accumulators", "--vectors", "65"], ["clamp", "--kernels", "bogus"], ["softmax"]] {
+    for arguments in [["ties", "--vectors", "0"], ["accumulators", "--vectors", "65"], ["clamp", "--kernels", "bogus"], ["widths", "--kernels", "reference"], ["softmax"]] {
         let result = try WorkbookBinary.run(["render"] + arguments + (arguments == ["softmax"] ? [] : ["--output", "/tmp/never.png"]))
         #expect(result.status == 64, "\(arguments): \(result.status) \(result.standardError)")
         #expect(result.standardError.hasPrefix("Error: "), "\(arguments): \(result.standardError)")
