@@ -1,8 +1,9 @@
-// `workbook render` (chapter 10): the PNG figures of the book, made from the real model and
-// the real pictures: the prepared 28×28 input enlarged, the first layer's weight rows as a
-// mosaic of 28×28 tiles, and every layer's outputs as bars. Written with libpng (chapter 10's
-// PNGWriter); images/10-pixels/ holds the ones the chapter shows, and it names the command
-// that made each.
+// `workbook render`: the PNG figures of the book, made from the real model and the real
+// pictures. Here, chapter 10's: the prepared 28×28 input enlarged, the first layer's weight
+// rows as a mosaic of 28×28 tiles; and chapter 9's, every layer's outputs as labelled bars.
+// The plots of the other chapters are one file each (RenderAffine.swift, …). Written with
+// libpng (chapter 10's PNGWriter); images/NN-slug/ holds the ones chapter NN shows, and the
+// chapter names the command that made each.
 
 import ArgumentParser
 import Ch01TFLiteFile
@@ -16,12 +17,12 @@ import Foundation
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Chapter 10: write the book's PNG figures from the model and a picture.",
-        subcommands: [Input.self, Weights.self, Activations.self])
+        abstract: "Chapters 2 to 11: write the book's PNG figures from the model's real numbers.",
+        subcommands: [Affine.self, Accumulators.self, Ties.self, Clamp.self, Softmax.self, Activations.self, Input.self, Weights.self, Widths.self])
 
     struct Input: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A picture prepared as MNIST's digits were: the model's 28×28 input, enlarged.")
+            abstract: "Chapter 10: a picture prepared as MNIST's digits were: the model's 28×28 input, enlarged.")
 
         @Argument(help: ArgumentHelp("A PNG picture of a digit.", valueName: "image.png"))
         var image: String
@@ -54,7 +55,7 @@ struct Render: ParsableCommand {
 
     struct Weights: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The first layer's weight rows, one 28×28 tile per neuron: red above Z2, blue below, white at Z2.")
+            abstract: "Chapter 10: the first layer's weight rows, one 28×28 tile per neuron: red above Z2, blue below, white at Z2.")
 
         @OptionGroup var options: ModelOptions
 
@@ -105,7 +106,7 @@ struct Render: ParsableCommand {
 
     struct Activations: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every layer's outputs for a picture, as bars of q − Z (steps of S above the zero point), then the probabilities.")
+            abstract: "Chapter 9: every layer's outputs for a picture, as bars of q − Z (steps of S above the zero point), then the probabilities.")
 
         @Argument(help: ArgumentHelp("A PNG picture of a digit.", valueName: "image.png"))
         var image: String
@@ -123,44 +124,58 @@ struct Render: ParsableCommand {
                 let model = loaded.model
                 let network = try loaded.network(kernels.kernels)
                 let run: NetworkRun
-                let panels: [(values: [Double], highlight: Int?)]
+                var panels: [ActivationPanel] = []
                 do {
                     run = try network.run(pixels: picture.pixels)
                     // One panel per FULLY_CONNECTED output, then the softmax's probabilities.
-                    var found: [(values: [Double], highlight: Int?)] = []
                     for layer in try model.fullyConnectedLayers() {
-                        let zeroPoint = Double(layer.outputZeroPoint)
+                        let what = "operator \(layer.operatorIndex) (FULLY_CONNECTED, \(layer.fusedActivation.rawValue)): its \(layer.output.elementCount ?? 0) outputs"
                         switch run.tensors[layer.output.index]! {
-                        case .integers(let codes): found.append((codes.map { Double($0) - zeroPoint }, nil))
-                        case .floats(let reals): found.append((reals.map(Double.init), nil))
+                        case .integers(let codes):
+                            let zeroPoint = Double(layer.outputZeroPoint)
+                            panels.append(ActivationPanel(title: "\(what), S3 = \(layer.outputScale ?? 0)", axis: "q − Z3",
+                                                          values: codes.map { Double($0) - zeroPoint }))
+                        case .floats(let reals): panels.append(ActivationPanel(title: what, axis: "real", values: reals.map(Double.init)))
                         }
                     }
                     guard let probabilities = run.probabilities else { throw CommandFailure("\(loaded.name): the model has no SOFTMAX, so no probabilities to draw") }
-                    found.append((probabilities.map(Double.init), run.prediction))
-                    panels = found
+                    panels.append(ActivationPanel(title: "the SOFTMAX: the 10 probabilities, the prediction \(run.prediction) in blue", axis: "probability",
+                                                  values: probabilities.map(Double.init), highlight: run.prediction))
                 } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(loaded.name): \(error)") }
-                let (width, panelHeight, gap) = (1024, 120, 12)
-                // Colours: 0 white, 1 black bars, 2 red (below the zero point), 3 grey axis, 4 blue (the prediction).
-                var canvas = Canvas(width: width, height: panels.count * (panelHeight + gap) + gap,
-                                    palette: [(255, 255, 255), (30, 30, 30), (200, 40, 40), (170, 170, 170), (40, 90, 200)])
+                let (width, panelHeight) = (1024, 250)
+                var canvas = Canvas(width: width, height: panels.count * panelHeight, palette: plotPalette)
                 for (position, panel) in panels.enumerated() {
-                    let top = gap + position * (panelHeight + gap)
-                    let high = max(panel.values.max() ?? 0, 0), low = min(panel.values.min() ?? 0, 0)
-                    let span = max(high - low, 1e-12)
-                    let axis = top + Int((Double(panelHeight) * high / span).rounded())
-                    let barWidth = Double(width) / Double(panel.values.count)
-                    for (index, value) in panel.values.enumerated() {
-                        let left = Int((Double(index) * barWidth).rounded()), right = Int((Double(index + 1) * barWidth).rounded())
-                        let length = Int((Double(panelHeight) * abs(value) / span).rounded())
-                        let colour: UInt8 = index == panel.highlight ? 4 : (value < 0 ? 2 : 1)
-                        let inner = max(right - left - (barWidth >= 4 ? 1 : 0), 1)  // a gap between wide bars
-                        canvas.fill(top: value < 0 ? axis : axis - length, left: left, width: inner, height: length, colour: colour)
-                    }
-                    canvas.fill(top: axis, left: 0, width: width, height: 1, colour: 3)
+                    panel.draw(on: &canvas, box: PixelRect(top: position * panelHeight, left: 0, width: width, height: panelHeight))
                 }
                 try canvas.write(to: output)
                 print("wrote \(output): \(canvas.width)×\(canvas.height), \(panels.count) panels for \(image) (\(loaded.name), \(network.kernelsLabel), prediction \(run.prediction))")
             }
         }
+    }
+}
+
+/// One panel of `render activations`: a layer's outputs as bars from 0, red below it.
+struct ActivationPanel {
+    let title: String
+    let axis: String
+    let values: [Double]
+    var highlight: Int? = nil
+
+    func draw(on canvas: inout Canvas, box: PixelRect) {
+        let high = max(values.max() ?? 0, 0), low = min(values.min() ?? 0, 0)
+        let pad = max(high - low, 1e-12) * 0.05
+        let count = Double(values.count)
+        // Few bars get a tick each (the ten classes); many get round ticks.
+        let ticks: [(value: Double, label: String)]? = values.count <= 10 ? values.indices.map { (Double($0), "\($0)") } : nil
+        let plot = Plot(on: &canvas, box: box, title: title,
+                        x: Axis(values.count <= 10 ? "class" : "output index", range: -0.5...count - 0.5, ticks: ticks, tickCount: 8),
+                        y: Axis(axis, range: low - (low < 0 ? pad : 0)...high + pad, tickCount: 4))
+        for (index, value) in values.enumerated() {
+            // A gap between bars when they are wide enough to show one.
+            let gap = Double(plot.frame.width) / count >= 4 ? 0.15 : 0
+            let ink: Ink = index == highlight ? .blue : (value < 0 ? .red : .black)
+            plot.bar(&canvas, across: Double(index) - 0.5 + gap...Double(index) + 0.5 - gap, from: 0, to: value, ink: ink)
+        }
+        plot.line(&canvas, from: (-0.5, 0), to: (count - 0.5, 0), ink: .grey, thickness: 1)
     }
 }

@@ -40,8 +40,8 @@ SUBCOMMANDS:
                           the input and the ten probabilities.
   trace                   Chapter 10: one picture through the network, every
                           layer's scales and one neuron's whole arithmetic.
-  render                  Chapter 10: write the book's PNG figures from the
-                          model and a picture.
+  render                  Chapters 2 to 11: write the book's PNG figures from
+                          the model's real numbers.
   export                  Chapter 11: the integer contract and golden vectors,
                           for C, Verilog, Vivado, Quartus, numpy.
   widths                  Chapter 11: the bits each layer's accumulator needs,
@@ -276,7 +276,8 @@ OPTIONS:
 
 @Test func `workbook render --help`() throws {
     try expectHelp(["render"], """
-OVERVIEW: Chapter 10: write the book's PNG figures from the model and a picture.
+OVERVIEW: Chapters 2 to 11: write the book's PNG figures from the model's real
+numbers.
 
 USAGE: workbook render <subcommand>
 
@@ -285,43 +286,37 @@ OPTIONS:
   -h, --help              Show help information.
 
 SUBCOMMANDS:
-  input                   A picture prepared as MNIST's digits were: the
-                          model's 28×28 input, enlarged.
-  weights                 The first layer's weight rows, one 28×28 tile per
-                          neuron: red above Z2, blue below, white at Z2.
-  activations             Every layer's outputs for a picture, as bars of q − Z
-                          (steps of S above the zero point), then the
-                          probabilities.
+  affine                  Chapter 2: r = S·(q − Z) for every code of the input
+                          and of the logits, Z and real 0 marked.
+  accumulators            Chapter 4: the bits each layer's accumulators take on
+                          the digits, against the worst-case bound.
+  ties                    Chapter 6: where the four families round M·acc
+                          differently, by its distance from the tie.
+  clamp                   Chapter 7: a RELU layer's Z3 + M·acc before the clamp
+                          and the stored codes after, as histograms.
+  softmax                 Chapter 8: e^z for every difference of logits: exact,
+                          the float table, and the fixed point.
+  activations             Chapter 9: every layer's outputs for a picture, as
+                          bars of q − Z (steps of S above the zero point), then
+                          the probabilities.
+  input                   Chapter 10: a picture prepared as MNIST's digits
+                          were: the model's 28×28 input, enlarged.
+  weights                 Chapter 10: the first layer's weight rows, one 28×28
+                          tile per neuron: red above Z2, blue below, white at
+                          Z2.
+  widths                  Chapter 11: the bits of each layer's registers, worst
+                          case and seen on the digits, as bars.
 
   See 'workbook help render <subcommand>' for detailed help.
 """)
 }
 
-@Test func `workbook render input --help`() throws {
-    try expectHelp(["render", "input"], """
-OVERVIEW: A picture prepared as MNIST's digits were: the model's 28×28 input,
-enlarged.
+@Test func `workbook render affine --help`() throws {
+    try expectHelp(["render", "affine"], """
+OVERVIEW: Chapter 2: r = S·(q − Z) for every code of the input and of the
+logits, Z and real 0 marked.
 
-USAGE: workbook render input <image.png> --output <figure.png> [--scale <scale>]
-
-ARGUMENTS:
-  <image.png>             A PNG picture of a digit.
-
-OPTIONS:
-  --output <figure.png>   The PNG file to write.
-  --scale <scale>         Pixels per input pixel. (default: 10)
-  --version               Show the version.
-  -h, --help              Show help information.
-
-""")
-}
-
-@Test func `workbook render weights --help`() throws {
-    try expectHelp(["render", "weights"], """
-OVERVIEW: The first layer's weight rows, one 28×28 tile per neuron: red above
-Z2, blue below, white at Z2.
-
-USAGE: workbook render weights [--model <path>] [--input-range <lo,hi>] --output <figure.png> [--columns <columns>]
+USAGE: workbook render affine [--model <path>] [--input-range <lo,hi>] --output <figure.png>
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -330,7 +325,103 @@ OPTIONS:
                           was trained (e.g. -1,1). Default: a quantized input's
                           own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
-  --columns <columns>     Tiles per row of the mosaic. (default: 32)
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render accumulators --help`() throws {
+    try expectHelp(["render", "accumulators"], """
+OVERVIEW: Chapter 4: the bits each layer's accumulators take on the digits,
+against the worst-case bound.
+
+USAGE: workbook render accumulators [--model <path>] [--input-range <lo,hi>] [--vectors <vectors>] [--mnist <images.idx.gz>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --vectors <vectors>     How many golden vectors (default: the 64 fixture
+                          digits, or the first 64 images of --mnist).
+  --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
+                          format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render ties --help`() throws {
+    try expectHelp(["render", "ties"], """
+OVERVIEW: Chapter 6: where the four families round M·acc differently, by its
+distance from the tie.
+
+USAGE: workbook render ties [--model <path>] [--input-range <lo,hi>] [--vectors <vectors>] [--mnist <images.idx.gz>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --vectors <vectors>     How many golden vectors (default: the 64 fixture
+                          digits, or the first 64 images of --mnist).
+  --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
+                          format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render clamp --help`() throws {
+    try expectHelp(["render", "clamp"], """
+OVERVIEW: Chapter 7: a RELU layer's Z3 + M·acc before the clamp and the stored
+codes after, as histograms.
+
+USAGE: workbook render clamp [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--vectors <vectors>] [--mnist <images.idx.gz>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --kernels <family>      Which TFLite kernels to reproduce: reference
+                          (BUILTIN_REF), optimized
+                          (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
+                          Micro), xnnpack (AUTO). (values: reference,
+                          optimized, micro, xnnpack; default: reference)
+  --vectors <vectors>     How many golden vectors (default: the 64 fixture
+                          digits, or the first 64 images of --mnist).
+  --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
+                          format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render softmax --help`() throws {
+    try expectHelp(["render", "softmax"], """
+OVERVIEW: Chapter 8: e^z for every difference of logits: exact, the float
+table, and the fixed point.
+
+USAGE: workbook render softmax [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.
 
@@ -339,8 +430,8 @@ OPTIONS:
 
 @Test func `workbook render activations --help`() throws {
     try expectHelp(["render", "activations"], """
-OVERVIEW: Every layer's outputs for a picture, as bars of q − Z (steps of S
-above the zero point), then the probabilities.
+OVERVIEW: Chapter 9: every layer's outputs for a picture, as bars of q − Z
+(steps of S above the zero point), then the probabilities.
 
 USAGE: workbook render activations <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --output <figure.png>
 
@@ -358,6 +449,73 @@ OPTIONS:
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
                           Micro), xnnpack (AUTO). (values: reference,
                           optimized, micro, xnnpack; default: reference)
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render input --help`() throws {
+    try expectHelp(["render", "input"], """
+OVERVIEW: Chapter 10: a picture prepared as MNIST's digits were: the model's
+28×28 input, enlarged.
+
+USAGE: workbook render input <image.png> --output <figure.png> [--scale <scale>]
+
+ARGUMENTS:
+  <image.png>             A PNG picture of a digit.
+
+OPTIONS:
+  --output <figure.png>   The PNG file to write.
+  --scale <scale>         Pixels per input pixel. (default: 10)
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render weights --help`() throws {
+    try expectHelp(["render", "weights"], """
+OVERVIEW: Chapter 10: the first layer's weight rows, one 28×28 tile per neuron:
+red above Z2, blue below, white at Z2.
+
+USAGE: workbook render weights [--model <path>] [--input-range <lo,hi>] --output <figure.png> [--columns <columns>]
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --output <figure.png>   The PNG file to write.
+  --columns <columns>     Tiles per row of the mosaic. (default: 32)
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render widths --help`() throws {
+    try expectHelp(["render", "widths"], """
+OVERVIEW: Chapter 11: the bits of each layer's registers, worst case and seen
+on the digits, as bars.
+
+USAGE: workbook render widths [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--vectors <vectors>] [--mnist <images.idx.gz>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --kernels <family>      The rounding of the contract: micro (TFLite Micro) or
+                          optimized (LiteRT's builtin kernels). (values:
+                          reference, optimized, micro, xnnpack; default: micro)
+  --vectors <vectors>     How many golden vectors (default: the 64 fixture
+                          digits, or the first 64 images of --mnist).
+  --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
+                          format, gzipped or not.
   --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.

@@ -1,5 +1,6 @@
-// `workbook render`: each figure is a PNG of the promised size, and the rendered input is the
-// network's input itself: classifying the figure gives back the same codes as the picture.
+// `workbook render`: each figure is a PNG of the promised size, drawn from the real model's
+// numbers (its one line of output says which), and the rendered input is the network's input
+// itself: classifying the figure gives back the same codes as the picture.
 
 import Foundation
 import TestSupport
@@ -34,8 +35,8 @@ import Testing
 
         let bars = try WorkbookBinary.run(["render", "activations", "images/digits/mnist-train-00039-label-0-28-white-on-black.png", "--output", activations])
         #expect(bars.status == 0, "\(bars.standardError)")
-        // Four panels of 120 pixels, each after a 12-pixel gap, and a last gap: 4·132 + 12.
-        #expect(pngSize([UInt8](try Data(contentsOf: URL(fileURLWithPath: activations)))) == (1024, 540))
+        // Four labelled panels of 250 pixels.
+        #expect(pngSize([UInt8](try Data(contentsOf: URL(fileURLWithPath: activations)))) == (1024, 1000))
         #expect(bars.standardOutput.hasSuffix("4 panels for images/digits/mnist-train-00039-label-0-28-white-on-black.png (models/mnist-int8.tflite, reference kernels, prediction 0)\n"))
     }
 }
@@ -47,5 +48,79 @@ import Testing
     #expect(float.status == 1)
     #expect(float.standardError.hasPrefix("workbook: models/mnist-float.tflite: ") && float.standardError.hasSuffix("(the mosaic needs integer weights)\n"), "\(float.standardError)")
     let unwritable = try WorkbookBinary.run(["render", "input", "images/digits/mnist-train-00039-label-0-28-white-on-black.png", "--output", "/no/such/directory/figure.png"])
+    #expect(unwritable.status == 1 && unwritable.standardError.hasPrefix("workbook: /no/such/directory/figure.png: cannot be written"), "\(unwritable.standardError)")
+}
+
+/// Runs `workbook render <arguments> --output <scratch>.png` and returns its output line and the
+/// PNG's size.
+func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width: Int, height: Int)) {
+    try withScratchFile([], named: "unused") { scratch in
+        let figure = scratch + "-figure.png"
+        defer { try? FileManager.default.removeItem(atPath: figure) }
+        let result = try WorkbookBinary.run(["render"] + arguments + ["--output", figure])
+        #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+        let prefix = "wrote \(figure): "
+        #expect(result.standardOutput.hasPrefix(prefix), "\(result.standardOutput)")
+        return (String(result.standardOutput.dropFirst(prefix.count)), pngSize([UInt8](try Data(contentsOf: URL(fileURLWithPath: figure)))))
+    }
+}
+
+@Test func `render affine draws r = S·(q − Z) for the input, Z = −128, and the logits, Z = −12`() throws {
+    let figure = try renderFigure(["affine"])
+    #expect(figure.size == (1200, 480))
+    #expect(figure.output == "1200×480, r = S·(q − Z) for tensor 0 (S = 0.003921569, Z = -128) and tensor 9 (S = 0.31325874, Z = -12) of models/mnist-int8.tflite\n")
+}
+
+@Test func `render accumulators sets the fixture digits' largest accumulators against chapter 4's bound`() throws {
+    let figure = try renderFigure(["accumulators"])
+    #expect(figure.size == (1000, 560))
+    #expect(figure.output == "1000×560, models/mnist-int8.tflite on the 64 fixture digits (models/fixtures/), largest |acc| against the bound: 1537677 of 6737610 (22 of 24 bits), 379064 of 4801905 (20 of 24 bits), 208313 of 863430 (19 of 21 bits)\n")
+}
+
+@Test func `render ties finds chapter 6's disagreements on the fixture digits, none of them XNNPACK's`() throws {
+    let figure = try renderFigure(["ties"])
+    #expect(figure.size == (1000, 560))
+    #expect(figure.output == "1000×560, models/mnist-int8.tflite on the 64 fixture digits (models/fixtures/): the families disagree on 11 of 39808 outputs, all within 215.2e-6 of a tie; against reference: optimized 9, micro 9, xnnpack 0\n")
+}
+
+@Test func `render clamp piles the first layer's negative values on Z3 = −128`() throws {
+    let figure = try renderFigure(["clamp"])
+    #expect(figure.size == (1000, 560))
+    #expect(figure.output == "1000×560, operator 0 of models/mnist-int8.tflite on the 64 fixture digits (models/fixtures/), reference kernels: 15708 of 32768 values below -128 (the lowest -401) stored as -128, 0 above 127\n")
+}
+
+@Test func `render softmax draws e^z three ways, the fixed point ending at diff_min = −62`() throws {
+    let figure = try renderFigure(["softmax"])
+    #expect(figure.size == (1000, 600))
+    #expect(figure.output == "1000×600, operator 3 (SOFTMAX, β = 1.0) of models/mnist-int8.tflite: the fixed point's e^z ends at diff_min = -62 with 3.725290298461914e-09, the table's at d = -255 is 2.032968e-35, and e^z < 1/512 from d = -20\n")
+}
+
+@Test func `render widths draws chapter 11's register widths, the multiply the only one above 32 bits`() throws {
+    let figure = try renderFigure(["widths"])
+    #expect(figure.size == (1000, 560))
+    #expect(figure.output == "1000×560, models/mnist-int8.tflite, micro kernels, on the 64 fixture digits (models/fixtures/), bits: op 0: acc 24 (seen 22), x·M0 55 (seen 53); op 1: acc 24 (seen 20), x·M0 55 (seen 51); op 2: acc 21 (seen 19), x·M0 52 (seen 50)\n")
+}
+
+@Test(arguments: ["affine", "accumulators", "ties", "clamp", "softmax", "widths"])
+func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
+    let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
+    #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
+    #expect(missing.standardOutput.isEmpty)
+    let float = try WorkbookBinary.run(["render", figure, "--model", "models/mnist-float.tflite", "--output", "/tmp/never.png"])
+    #expect(float.status == 1 && float.standardOutput.isEmpty, "\(float.standardOutput)")
+    #expect(float.standardError.hasPrefix("workbook: models/mnist-float.tflite: ") && float.standardError.filter { $0 == "\n" }.count == 1,
+            "\(float.standardError)")
+    #expect(!FileManager.default.fileExists(atPath: "/tmp/never.png"))
+}
+
+@Test func `a plot's bad option is a usage error, exit 64, and a missing MNIST file one line, exit 1`() throws {
+    for arguments in [["ties", "--vectors", "0"], ["accumulators", "--vectors", "65"], ["clamp", "--kernels", "bogus"], ["widths", "--kernels", "reference"], ["softmax"]] {
+        let result = try WorkbookBinary.run(["render"] + arguments + (arguments == ["softmax"] ? [] : ["--output", "/tmp/never.png"]))
+        #expect(result.status == 64, "\(arguments): \(result.status) \(result.standardError)")
+        #expect(result.standardError.hasPrefix("Error: "), "\(arguments): \(result.standardError)")
+    }
+    let mnist = try WorkbookBinary.run(["render", "accumulators", "--mnist", "no/such.gz", "--output", "/tmp/never.png"])
+    #expect(mnist.status == 1 && mnist.standardError == "workbook: no/such.gz: no such file\n", "\(mnist.standardError)")
+    let unwritable = try WorkbookBinary.run(["render", "softmax", "--output", "/no/such/directory/figure.png"])
     #expect(unwritable.status == 1 && unwritable.standardError.hasPrefix("workbook: /no/such/directory/figure.png: cannot be written"), "\(unwritable.standardError)")
 }
