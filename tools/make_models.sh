@@ -18,6 +18,7 @@ PYTHON="${PYTHON:-python}"
 
 # Single-SOFTMAX probes with small input scales (chapter 8): MNIST saturates the softmax.
 "$PYTHON" tools/softmax_probes.py models
+"$PYTHON" tools/quantize_probes.py models
 
 # Models converted the ways people convert their own (models/own/), and the fuzzer's tiny seeds.
 "$PYTHON" tools/own_models.py
@@ -26,6 +27,7 @@ PYTHON="${PYTHON:-python}"
 # Fixtures for the Swift tests, then accuracy on the official test set.
 "$PYTHON" tools/reference.py
 "$PYTHON" tools/softmax_probes.py fixtures
+"$PYTHON" tools/quantize_probes.py fixtures
 if [ -d ../shared/mnist ]; then
     "$PYTHON" tools/accuracy.py --write models/README.md
 else

@@ -24,14 +24,21 @@ extension DiagnosisContext {
         let (s, z, low, high) = (Double(q.scale), Double(q.zeroPoint), Double(q.codeRange.lowerBound), Double(q.codeRange.upperBound))
         func clamped(_ x: Double) -> Double { min(max(x, low), high) }
         var candidates: [(String, (UInt8) -> Double)] = [
-            ("np.round(p / 255 / S) + Z in float64, ties to even", { clamped((Double($0) / 255 / s).rounded(.toNearestOrEven) + z) }),
-            ("round(p / 255 / S) + Z in float64, ties away from zero", { clamped((Double($0) / 255 / s).rounded(.toNearestOrAwayFromZero) + z) }),
-            ("round(f32(p/255) / S) + Z in float32, ties to even", { clamped(Double((Float($0) / 255 / q.scale).rounded(.toNearestOrEven)) + z) }),
             ("the pixel itself as the code, stored as \(input.type)", { Double(castToDtype(Int64($0), input.type == .int8 ? "|i1" : "|u1")) }),
             ("code = qmin + p (pixels onto the tensor's own range)", { low + Double($0) }),
         ]
-        for (lo, hi, name) in [(Float(0), Float(1), "[0, 1]"), (-1, 1, "[−1, 1]")] {
-            candidates.append(("the reals \(name) quantized as TFLite does (--input-range \(lo == 0 ? "0,1" : "-1,1"))", { Double(q.quantize(PixelMapping.real($0, lo: lo, hi: hi))) }))
+        // The reals the mapping in use stands for, and the two ranges people train on.
+        var ranges: [(Float, Float)] = [(0, 1), (-1, 1)]
+        if case .reals(let lo, let hi) = network.pixelMapping, !ranges.contains(where: { $0 == (lo, hi) }) { ranges.insert((lo, hi), at: 0) }
+        for (lo, hi) in ranges {
+            let (l, h) = (Double(lo), Double(hi))
+            let real = "\(l == 0 ? "" : "\(lo) + ")\(h - l == 1 ? "" : "\(hi - lo)·")p/255"
+            candidates += [
+                ("np.round((\(real)) / S) + Z in float64, ties to even", { clamped(((l + (h - l) * Double($0) / 255) / s).rounded(.toNearestOrEven) + z) }),
+                ("round((\(real)) / S) + Z in float64, ties away from zero", { clamped(((l + (h - l) * Double($0) / 255) / s).rounded(.toNearestOrAwayFromZero) + z) }),
+                ("round((\(real)) / S) + Z in float32, ties to even", { clamped(Double((PixelMapping.real($0, lo: lo, hi: hi) / q.scale).rounded(.toNearestOrEven)) + z) }),
+                ("the reals \(lo)…\(hi) quantized as TFLite does (--input-range \(lo),\(hi))", { Double(q.quantize(PixelMapping.real($0, lo: lo, hi: hi))) }),
+            ]
         }
         return candidates
     }

@@ -58,10 +58,10 @@ extension DiagnosisContext {
             case .noRequantization:
                 return "the accumulators are never multiplied by M = S1·S2/S3 = \(layer.requantizer.realMultiplier(channel: channel)) (chapter 6), where S3 = \(scales.outputScale ?? 0) is the scale of this layer's output tensor '\(scales.output.name)'; what the port stored is the integer sum itself."
             case .rounding(let rule):
-                let own = RoundingRule(family: family)
-                let fix = own.arithmetic == rule.arithmetic ? "rounding \(own.ties.rawValue)" : "forming the product \(own.arithmetic.rawValue) and rounding \(own.ties.rawValue)"
-                let closest = RoundingRule(rule.arithmetic, own.ties).family.map { " (\($0.rawValue) forms it \(rule.arithmetic.rawValue) and rounds \(own.ties.rawValue))" } ?? ""
-                return "the port computes M·acc \(rule.description), where \(family.rawValue) uses \(own.description): they differ only where M·acc falls on or near a tie, \(target.differing[family] ?? 0) of \(target.compared) elements. With \(fix) it would match \(family.rawValue)\(closest)."
+                // The families that form the product as the port does, each one tie rule away.
+                let siblings = KernelFamily.allCases.filter { RoundingRule(family: $0).arithmetic == rule.arithmetic && networks[$0] != nil }
+                let fixes = siblings.map { "\($0.rawValue) rounds \(RoundingRule(family: $0).ties.rawValue)" }.joined(separator: " and ")
+                return "The port forms M·acc \(rule.arithmetic.rawValue) and rounds \(rule.ties.rawValue) (chapter 6): it differs from \(family.rawValue) (\(RoundingRule(family: family).description)) only where M·acc falls on or near a tie, \(target.differing[family] ?? 0) of \(target.compared) elements. \(fixes.isEmpty ? "" : "Among the families that form the product \(rule.arithmetic.rawValue), \(fixes): with that rule it would match that family.")"
             case .oneWeightScale:
                 let s2 = layer.requantizer.weightScales
                 return "one weight scale, channel 0's S2 = \(s2[0]), is used for all \(s2.count) channels, but the weights have one per output channel (\(s2.min()!) to \(s2.max()!)); LiteRT's `quantization` tuple shows (0.0, 0) for per-channel weights: the scales are in `quantization_parameters['scales']`."

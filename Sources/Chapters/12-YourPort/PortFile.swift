@@ -78,10 +78,14 @@ public struct PortFile: Sendable {
             }
             // The largest array the check can need: N images of this tensor in int64, plus a header.
             let elements = imageCount * tensor.elementCount
+            let largest = 65_536 + 8 * elements
+            guard entry.size <= largest else {
+                throw fail("'\(key)' is \(entry.size) bytes, more than \(imageCount) images × \(tensor.elementCount) values of at most 8 bytes can take: an array of strings or objects, or of more images than the check computes")
+            }
+            let bytes: [UInt8]
+            do { bytes = try archive.contents(of: entry, maximumSize: largest) } catch { throw fail(error.description) }
             let array: NumpyArray
-            do {
-                array = try NumpyArray(npy: try archive.contents(of: entry, maximumSize: 65_536 + 8 * elements), maximumElements: elements)
-            } catch { throw fail("'\(key)' \(error.description)") }
+            do { array = try NumpyArray(npy: bytes, maximumElements: elements) } catch { throw fail("'\(key)' \(error.description)") }
             guard let images = array.shape.first, images == imageCount, array.count == elements else {
                 throw fail("'\(key)' has shape \(array.shape), but the check computes \(imageCount) images of tensor \(tensor.index) '\(tensor.name)' (\(tensor.elementCount) values each): expected [\(imageCount), …] holding \(tensor.elementCount) per image")
             }
