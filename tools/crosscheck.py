@@ -12,11 +12,16 @@ and the matching interpreter, with every intermediate tensor preserved:
     xnnpack    <->  LiteRT, op resolver AUTO (the XNNPACK delegate)
     micro      <->  TFLite Micro's Python interpreter (int8 models; it refuses uint8)
 
-then prints a table of differing elements and images with a difference. Any difference
-exits 1: it is a bug to find, not a tolerance to add.
+then prints a table of differing elements and images with a difference. Each cell also runs the
+numpy port, ports/numpy/port.py (imported as a module: port.run), and compares every tensor it
+writes with the same interpreter tensors ("port differing elements"). Any difference, of the
+workbook or of the port, exits 1: it is a bug to find, not a tolerance to add.
 
     python tools/crosscheck.py [--workbook .build/release/workbook] [--mnist-dir ../shared/mnist]
                                [--first N] [--models M ...] [--families F ...] [--input-range LO,HI]
+                               [--no-workbook]
+
+--no-workbook checks the port alone (no workbook binary needed), for fast iteration on the port.
 
 --models takes any model the workbook accepts (paths relative to the current directory, or the
 repository's models/...); the model's input tensor is compared first: the Python rule of
@@ -41,6 +46,8 @@ import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "ports", "numpy"))
+import port  # noqa: E402
 
 # The quantized models, shipped and variants (another architecture, so that nothing can depend
 # on our layer sizes); the float model's float32 sums depend on the order of additions, so it
@@ -115,6 +122,42 @@ def compare(ours, theirs):
     return differing, int(images.sum()), total, first
 
 
+def compare_port(ported, theirs, count):
+    """(differing elements, first difference) of the port's tensors against the interpreter's.
+    The port must give exactly the tensors compared, each [count, ...] in the tensor's dtype;
+    float32 is compared bit for bit."""
+    if set(ported) != set(theirs):
+        missing, extra = sorted(set(theirs) - set(ported)), sorted(set(ported) - set(theirs))
+        return 1, f"the port wrote the wrong tensors: missing {missing}, extra {extra}"
+    differing, first = 0, None
+    for name, expected in theirs.items():
+        values = ported[name]
+        if values.dtype != expected.dtype or values.shape[0] != count or values.size != expected.size:
+            return differing + 1, (f"tensor '{name}': the port wrote {values.dtype} {list(values.shape)}, "
+                                   f"TFLite's is {expected.dtype} [{count}, {expected.size // count} values]")
+        values, expected = values.reshape(count, -1), expected.reshape(count, -1)
+        if values.dtype.kind == "f":
+            unsigned = np.dtype(f"u{values.dtype.itemsize}")
+            mismatch = values.view(unsigned) != expected.view(unsigned)
+        else:
+            mismatch = values != expected
+        differing += int(mismatch.sum())
+        if first is None and mismatch.any():
+            image, element = np.argwhere(mismatch)[0]
+            first = (f"image {image}, tensor '{name}' [{element}]: port {values[image, element]}, "
+                     f"TFLite {expected[image, element]}")
+    return differing, first
+
+
+def run_port(path, family, pixels, input_range):
+    """(the port's tensors, seconds), or (None, why the port refused the model)."""
+    started = time.time()
+    try:
+        return port.run(path, family, pixels, input_range), time.time() - started
+    except port.PortError as error:
+        return None, str(error)
+
+
 def parse_range(text):
     try:
         lo, hi = (float(part) for part in text.split(","))
@@ -146,7 +189,8 @@ def main():
     parser.add_argument("--models", nargs="*", default=SHIPPED)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
     parser.add_argument("--input-range", type=parse_range, default=None,
-                        help="the reals pixels 0 and 255 stand for, passed to the workbook (e.g. -1,1)")
+                        help="the reals pixels 0 and 255 stand for, passed to the workbook and the port (e.g. -1,1)")
+    parser.add_argument("--no-workbook", action="store_true", help="check only the numpy port (fast iteration)")
     args = parser.parse_args()
     # LiteRT warns that preserving every tensor is for debugging: that is what we are doing.
     warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors.*")
@@ -156,12 +200,15 @@ def main():
     count = min(args.first, len(pixels))
     pixels = pixels[:count]
 
-    print(f"Crosscheck: {count} MNIST test images, workbook {os.path.relpath(args.workbook, REPO)}, "
+    workbook = "no workbook (--no-workbook)" if args.no_workbook else f"workbook {os.path.relpath(args.workbook, REPO)}"
+    print(f"Crosscheck: {count} MNIST test images, {workbook}, numpy port ports/numpy/port.py, "
           f"ai-edge-litert {litert_io.litert_version()}, tflite-micro {litert_io.tflm_version()}")
     print()
-    print("| model | family | runtime | differing elements | images with a difference | elements compared | seconds |")
-    print("|---|---|---|---|---|---|---|")
+    print("| model | family | runtime | differing elements | images with a difference | port differing elements "
+          "| elements compared | seconds | port seconds |")
+    print("|---|---|---|---|---|---|---|---|---|")
     failures = []
+    started_all, port_seconds = time.time(), 0.0
     for model in args.models:
         path = model_path(model)
         input_range = args.input_range or manifest_input_range(path)
@@ -172,27 +219,54 @@ def main():
             started = time.time()
             if resolver == "TFLM" and litert_io.open_tflm(path)[0] is None:
                 # TFLite Micro refuses uint8 models; the micro family must refuse them too.
-                try:
-                    workbook_tensors(args.workbook, path, images_path, family, 1, input_range)
-                    failures.append(f"{model} {family}: TFLite Micro refuses this model, the workbook does not")
-                    print(f"| {model} | {family} | {resolver} | refused by TFLite Micro, NOT by the workbook | | | |")
-                except RuntimeError:
-                    print(f"| {model} | {family} | {resolver} | refused by both | | | |")
+                refusing = []
+                if not args.no_workbook:
+                    try:
+                        workbook_tensors(args.workbook, path, images_path, family, 1, input_range)
+                        failures.append(f"{model} {family}: TFLite Micro refuses this model, the workbook does not")
+                    except RuntimeError:
+                        refusing.append("the workbook")
+                if run_port(path, family, pixels[:1], input_range)[0] is None:
+                    refusing.append("the port")
+                else:
+                    failures.append(f"{model} {family}: TFLite Micro refuses this model, the port does not")
+                not_refusing = [who for who in ([] if args.no_workbook else ["the workbook"]) + ["the port"]
+                                if who not in refusing]
+                verdict = (f"refused by TFLite Micro, NOT by {' and '.join(not_refusing)}" if not_refusing
+                           else f"refused by TFLite Micro, {' and '.join(refusing)}")
+                print(f"| {model} | {family} | {resolver} | {verdict} | | | | | |")
                 continue
-            ours = workbook_tensors(args.workbook, path, images_path, family, count, input_range)
-            theirs, _ = interpreter_tensors(path, resolver, inputs, list(ours))
-            differing, images, total, first = compare(ours, theirs)
-            print(f"| {model} | {family} | {resolver} | {differing} | {images} | {total} | {time.time() - started:.1f} |",
-                  flush=True)
-            if differing:
+            ported, port_time = run_port(path, family, pixels, input_range)
+            refused = ported is None
+            if refused:
+                failures.append(f"{model} {family}: the port refused a model TFLite runs: {port_time}")
+                ported, port_time = {}, 0.0
+            port_seconds += port_time
+            if args.no_workbook:
+                ours, names = None, list(ported)
+            else:
+                ours = workbook_tensors(args.workbook, path, images_path, family, count, input_range)
+                names = list(ours)
+            theirs, _ = interpreter_tensors(path, resolver, inputs, names)
+            port_differing, port_first = ("refused", None) if refused else compare_port(ported, theirs, count)
+            if ours is None:
+                differing, images, total, first = "—", "—", sum(v.size for v in theirs.values()), None
+            else:
+                differing, images, total, first = compare(ours, theirs)
+            print(f"| {model} | {family} | {resolver} | {differing} | {images} | {port_differing} | {total} "
+                  f"| {time.time() - started:.1f} | {port_time:.2f} |", flush=True)
+            if ours is not None and differing:
                 failures.append(f"{model} {family}: {first}")
+            if port_differing and not refused:
+                failures.append(f"{model} {family}: {port_first}")
     print()
+    print(f"{time.time() - started_all:.0f} seconds in all, {port_seconds:.1f} of them in the port.")
     if failures:
         print("Differences (each is a bug to find):")
         for failure in failures:
             print(f"  {failure}")
         sys.exit(1)
-    print("Every tensor of every image is identical.")
+    print("Every tensor of every image is identical" + (" in the port." if args.no_workbook else ", in the workbook and in the port."))
 
 
 if __name__ == "__main__":
