@@ -24,12 +24,12 @@ public struct BookChecker {
         }
     }
 
-    /// Every snippet region under Sources/ and tools/, keyed "01-TFLiteFile/File.swift#id" for
+    /// Every snippet region under Sources/, tools/, hardware/ and ports/, keyed "01-TFLiteFile/File.swift#id" for
     /// chapter code and "Sources/Workbook/File.swift#id" or "tools/x.py#id" otherwise.
     func allRegions(problems: inout [String]) -> [String: SnippetRegion] {
         var all: [String: SnippetRegion] = [:]
         let chapterPrefix = "Sources/Chapters/"
-        for directory in ["Sources", "tools", "hardware"] {
+        for directory in ["Sources", "tools", "hardware", "ports"] {
             let base = root.appendingPathComponent(directory)
             guard let walker = FileManager.default.enumerator(atPath: base.path) else { continue }
             for case let relative as String in walker where [".swift", ".py", ".c", ".h", ".v", ".sh"].contains(where: relative.hasSuffix) {

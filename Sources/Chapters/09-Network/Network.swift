@@ -179,7 +179,7 @@ public struct Network: Sendable {
             if source.type == .float32 { return .quantizeFromFloat(QuantizeFromFloat(output: to, family: family)) }
             return .requantize(Requantize(input: try AffineQuantization(tensor: source), output: to, family: family))
         case .dequantize:
-            return .dequantize(Dequantize(input: try AffineQuantization(tensor: source)))
+            return .dequantize(Dequantize(input: try AffineQuantization(tensor: source), family: family))
         case .reshape:
             return .reshape
         case .shape, .stridedSlice, .pack:

@@ -78,9 +78,25 @@ public struct Requantize: Sendable {
     // snippet.end
 }
 
-/// DEQUANTIZE: r = S·(q − Z) in float32, the same in every family (q − Z is exact in float32,
-/// so one rounding of the product is all there is).
+/// DEQUANTIZE: r = S·(q − Z), chapter 2's (2.1): a double product, exact for 8-bit codes, rounded
+/// once to float32. Except in the optimized kernel's NEON blocks of 8 (optimized_ops.h
+/// Dequantize, through NEON_2_SSE on x86), which compute vmlaq_f32(f32(−Z·S), q, S): a float32
+/// product, rounded, plus f32(−Z·S), rounded again; its tail of fewer than 8 codes is (2.1).
+/// Two roundings differ from one on some codes: a DEQUANTIZE of logits shows it (found by
+/// ports/numpy/port.py on a model neither had seen; models/own/relu6-logits-minus1to1-float-io).
 public struct Dequantize: Sendable {
     public let input: AffineQuantization
-    public func callAsFunction(_ codes: [Int32]) -> [Float] { codes.map { input.dequantize($0) } }
+    public let family: KernelFamily
+
+    public init(input: AffineQuantization, family: KernelFamily) { (self.input, self.family) = (input, family) }
+
+    // snippet.dequantize-blocks
+    public func callAsFunction(_ codes: [Int32]) -> [Float] {
+        let blocked = family == .optimized ? codes.count / 8 * 8 : 0
+        let offset = Float(-Double(input.zeroPoint) * Double(input.scale))  // f32(−Z·S), once
+        return codes.enumerated().map { index, code in
+            index < blocked ? Float(code) * input.scale + offset : input.dequantize(code)
+        }
+    }
+    // snippet.end
 }
