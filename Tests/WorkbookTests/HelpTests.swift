@@ -40,7 +40,7 @@ SUBCOMMANDS:
                           the input and the ten probabilities.
   trace                   Chapter 10: one picture through the network, every
                           layer's scales and one neuron's whole arithmetic.
-  render                  Chapters 2 to 11: write the book's PNG figures from
+  render                  Chapters 1 to 12: write the book's PNG figures from
                           the model's real numbers.
   export                  Chapter 11: the integer contract and golden vectors,
                           for C, Verilog, Vivado, Quartus, numpy.
@@ -276,7 +276,7 @@ OPTIONS:
 
 @Test func `workbook render --help`() throws {
     try expectHelp(["render"], """
-OVERVIEW: Chapters 2 to 11: write the book's PNG figures from the model's real
+OVERVIEW: Chapters 1 to 12: write the book's PNG figures from the model's real
 numbers.
 
 USAGE: workbook render <subcommand>
@@ -286,6 +286,8 @@ OPTIONS:
   -h, --help              Show help information.
 
 SUBCOMMANDS:
+  bytes                   Chapter 1: where the model file's tables and each
+                          tensor's buffer lie, bars proportional to bytes.
   affine                  Chapter 2: r = S·(q − Z) for every code of the input
                           and of the logits, Z and real 0 marked.
   accumulators            Chapter 4: the bits each layer's accumulators take on
@@ -308,6 +310,26 @@ SUBCOMMANDS:
                           case and seen on the digits, as bars.
 
   See 'workbook help render <subcommand>' for detailed help.
+""")
+}
+
+@Test func `workbook render bytes --help`() throws {
+    try expectHelp(["render", "bytes"], """
+OVERVIEW: Chapter 1: where the model file's tables and each tensor's buffer
+lie, bars proportional to bytes.
+
+USAGE: workbook render bytes [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
 """)
 }
 

@@ -101,6 +101,26 @@ func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width
     #expect(figure.output == "1000×560, models/mnist-int8.tflite, micro kernels, on the 64 fixture digits (models/fixtures/), bits: op 0: acc 24 (seen 22), x·M0 55 (seen 53); op 1: acc 24 (seen 20), x·M0 55 (seen 51); op 2: acc 21 (seen 19), x·M0 52 (seen 50)\n")
 }
 
+@Test func `render bytes maps the int8 model's 473344 bytes: 95.8 % weights, the tables after them`() throws {
+    let figure = try renderFigure(["bytes"])
+    #expect(figure.size == (1400, 820))
+    #expect(figure.output == "1400×820, models/mnist-int8.tflite: 473344 bytes in 18 regions: weights 453608 (95.8 %), biases 2488 (0.5 %), metadata 112 (0.0 %), FlatBuffer tables, vectors, strings and padding 17136 (3.6 %)\n")
+}
+
+@Test func `render bytes maps a float model too, and refuses a missing model and a cut file in one line, exit 1`() throws {
+    let float = try renderFigure(["bytes", "--model", "models/mnist-float.tflite"])
+    #expect(float.output.hasPrefix("1400×820, models/mnist-float.tflite: 1818924 bytes in 18 regions: weights 1814432 (99.8 %)"), "\(float.output)")
+    let missing = try WorkbookBinary.run(["render", "bytes", "--model", "no/such.tflite", "--output", "/tmp/never.png"])
+    #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
+    let model = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "models/mnist-int8.tflite")))
+    try withScratchFile(Array(model.prefix(1000)), named: "cut.tflite") { cut in
+        let result = try WorkbookBinary.run(["render", "bytes", "--model", cut, "--output", "/tmp/never.png"])
+        #expect(result.status == 1 && result.standardOutput.isEmpty)
+        #expect(result.standardError.hasPrefix("workbook: \(cut): ") && result.standardError.filter { $0 == "\n" }.count == 1, "\(result.standardError)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "/tmp/never.png"))
+}
+
 @Test(arguments: ["affine", "accumulators", "ties", "clamp", "softmax", "widths"])
 func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
     let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
