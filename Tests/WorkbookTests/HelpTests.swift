@@ -290,6 +290,8 @@ SUBCOMMANDS:
                           tensor's buffer lie, bars proportional to bytes.
   affine                  Chapter 2: r = S·(q − Z) for every code of the input
                           and of the logits, Z and real 0 marked.
+  naive                   Chapter 3: the seed's port and each fix on the 64
+                          fixture digits, one prediction per cell.
   accumulators            Chapter 4: the bits each layer's accumulators take on
                           the digits, against the worst-case bound.
   ties                    Chapter 6: where the four families round M·acc
@@ -339,6 +341,26 @@ OVERVIEW: Chapter 2: r = S·(q − Z) for every code of the input and of the
 logits, Z and real 0 marked.
 
 USAGE: workbook render affine [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render naive --help`() throws {
+    try expectHelp(["render", "naive"], """
+OVERVIEW: Chapter 3: the seed's port and each fix on the 64 fixture digits, one
+prediction per cell.
+
+USAGE: workbook render naive [--model <path>] [--input-range <lo,hi>] --output <figure.png>
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8

@@ -121,7 +121,13 @@ func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width
     #expect(!FileManager.default.fileExists(atPath: "/tmp/never.png"))
 }
 
-@Test(arguments: ["affine", "accumulators", "ties", "clamp", "softmax", "widths"])
+@Test func `render naive sets each of chapter 3's steps against the labels: the seed gets 5 of 64 right`() throws {
+    let figure = try renderFigure(["naive", "--model", "models/mnist-uint8.tflite"])
+    #expect(figure.size == (1400, 428))
+    #expect(figure.output == "1400×428, models/mnist-uint8.tflite on the 64 fixture digits (models/fixtures/), correct: step 1 5, step 2 8, step 3 3, step 4 64, step 5 64, the float network 64; the seed answers 2 for 12 of them\n")
+}
+
+@Test(arguments: ["affine", "naive", "accumulators", "ties", "clamp", "softmax", "widths"])
 func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
     let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
     #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
