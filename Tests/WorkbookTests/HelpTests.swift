@@ -294,6 +294,8 @@ SUBCOMMANDS:
                           fixture digits, one prediction per cell.
   accumulators            Chapter 4: the bits each layer's accumulators take on
                           the digits, against the worst-case bound.
+  bias                    Chapter 5: each int32 bias code against the float
+                          model's bias divided by S1·S2[c].
   ties                    Chapter 6: where the four families round M·acc
                           differently, by its distance from the tie.
   clamp                   Chapter 7: a RELU layer's Z3 + M·acc before the clamp
@@ -392,6 +394,26 @@ OPTIONS:
                           digits, or the first 64 images of --mnist).
   --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
                           format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render bias --help`() throws {
+    try expectHelp(["render", "bias"], """
+OVERVIEW: Chapter 5: each int32 bias code against the float model's bias
+divided by S1·S2[c].
+
+USAGE: workbook render bias [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.

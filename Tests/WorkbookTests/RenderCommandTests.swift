@@ -127,7 +127,13 @@ func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width
     #expect(figure.output == "1400×428, models/mnist-uint8.tflite on the 64 fixture digits (models/fixtures/), correct: step 1 5, step 2 8, step 3 3, step 4 64, step 5 64, the float network 64; the seed answers 2 for 12 of them\n")
 }
 
-@Test(arguments: ["affine", "naive", "accumulators", "ties", "clamp", "softmax", "widths"])
+@Test func `render bias finds every int32 bias code within half a code of b over S1·S2`() throws {
+    let figure = try renderFigure(["bias"])
+    #expect(figure.size == (1000, 840))
+    #expect(figure.output == "1000×840, models/mnist-int8.tflite against models/mnist-float.tflite: op 0: 512 codes from -7974 to 10127, largest |q_b − b/(S1·S2)| 0.4998; op 1: 100 codes from -776 to 974, largest |q_b − b/(S1·S2)| 0.4969; op 2: 10 codes from -164 to 107, largest |q_b − b/(S1·S2)| 0.4535\n")
+}
+
+@Test(arguments: ["affine", "naive", "accumulators", "bias", "ties", "clamp", "softmax", "widths"])
 func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
     let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
     #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
