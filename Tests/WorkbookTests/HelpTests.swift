@@ -312,6 +312,9 @@ SUBCOMMANDS:
                           Z2.
   widths                  Chapter 11: the bits of each layer's registers, worst
                           case and seen on the digits, as bars.
+  rules                   Chapter 12: the nine rounding rules on the first
+                          layer's accumulators nearest a tie, from the model
+                          alone.
 
   See 'workbook help render <subcommand>' for detailed help.
 """)
@@ -582,6 +585,26 @@ OPTIONS:
                           digits, or the first 64 images of --mnist).
   --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
                           format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render rules --help`() throws {
+    try expectHelp(["render", "rules"], """
+OVERVIEW: Chapter 12: the nine rounding rules on the first layer's accumulators
+nearest a tie, from the model alone.
+
+USAGE: workbook render rules [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.

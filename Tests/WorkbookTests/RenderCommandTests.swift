@@ -133,7 +133,13 @@ func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width
     #expect(figure.output == "1000×840, models/mnist-int8.tflite against models/mnist-float.tflite: op 0: 512 codes from -7974 to 10127, largest |q_b − b/(S1·S2)| 0.4998; op 1: 100 codes from -776 to 974, largest |q_b − b/(S1·S2)| 0.4969; op 2: 10 codes from -164 to 107, largest |q_b − b/(S1·S2)| 0.4535\n")
 }
 
-@Test(arguments: ["affine", "naive", "accumulators", "bias", "ties", "clamp", "softmax", "widths"])
+@Test func `render rules finds the fixed point's exact ties beside every tie of the first layer`() throws {
+    let figure = try renderFigure(["rules"])
+    #expect(figure.size == (1400, 620))
+    #expect(figure.output == "1400×620, operator 0 of models/mnist-int8.tflite: of the 261120 accumulators either side of a tie, the nine rules disagree on 132027, all within 244.1e-6 of the tie; exact ties: double 0, fixed point 88031, float32 3519; against reference (double, away): double ties up 0, double ties to even 0, fixed point ties away 87985, fixed point ties up 87985, fixed point ties to even 87846, float32 ties away 4003, float32 ties up 4003, float32 ties to even 4018\n")
+}
+
+@Test(arguments: ["affine", "naive", "accumulators", "bias", "ties", "clamp", "softmax", "widths", "rules"])
 func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
     let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
     #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
