@@ -17,8 +17,9 @@ struct Canvas {
 
     /// Fills the rectangle [left, left + width) × [top, top + height), clipped to the canvas.
     mutating func fill(top: Int, left: Int, width: Int, height: Int, colour: UInt8) {
-        for row in max(top, 0)..<min(top + height, self.height) where width > 0 {
-            for column in max(left, 0)..<min(left + width, self.width) { pixels[row * self.width + column] = colour }
+        let (rows, columns) = (max(top, 0)..<max(min(top + height, self.height), max(top, 0)), max(left, 0)..<max(min(left + width, self.width), max(left, 0)))
+        for row in rows {
+            for column in columns { pixels[row * self.width + column] = colour }
         }
     }
 

@@ -6,13 +6,13 @@ import Foundation
 
 /// The plot's colours, indices into `plotPalette`.
 enum Ink: UInt8 {
-    case paper = 0, black, grid, grey, blue, orange, green, red, purple, lightBlue, lightOrange, brown
+    case paper = 0, black, grid, grey, blue, orange, green, red, purple, lightBlue, lightOrange, brown, lightGreen, lightRed
 }
 
 let plotPalette: [(UInt8, UInt8, UInt8)] = [
     (255, 255, 255), (25, 25, 25), (228, 228, 228), (140, 140, 140),
     (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-    (174, 199, 232), (255, 187, 120), (140, 86, 75),
+    (174, 199, 232), (255, 187, 120), (140, 86, 75), (152, 223, 138), (255, 152, 150),
 ]
 
 /// One axis: what it measures, the values it spans, where its ticks are and what they say.
@@ -139,6 +139,15 @@ struct Plot {
         canvas.fill(top: top, left: left, width: right - left + 1, height: bottom - top + 1, colour: ink.rawValue)
     }
 
+    /// A bar along x, from x = `from` to x = `to`, over y in `across`, clipped to the frame.
+    func horizontalBar(_ canvas: inout Canvas, across: ClosedRange<Double>, from: Double, to: Double, ink: Ink) {
+        let (t, b) = (row(across.upperBound), row(across.lowerBound))
+        let (l, r) = (min(column(from), column(to)), max(column(from), column(to)))
+        let (top, bottom) = (max(t, frame.top), min(b, frame.bottom))
+        let (left, right) = (max(l, frame.left), min(r, frame.right))
+        canvas.fill(top: top, left: left, width: right - left + 1, height: bottom - top + 1, colour: ink.rawValue)
+    }
+
     func marker(_ canvas: inout Canvas, at point: (Double, Double), ink: Ink, shape: MarkerShape = .square) {
         Self.marker(&canvas, row: row(point.1), column: column(point.0), ink: ink, shape: shape, clip: frame)
     }
@@ -162,8 +171,8 @@ struct Plot {
 
     /// Text at a data point: its left end there, or centred on it; clipped to nothing, so a
     /// label may stand just outside the frame.
-    func label(_ canvas: inout Canvas, _ text: String, at point: (Double, Double), ink: Ink = .black, centred: Bool = false, above: Int = 0) {
-        let left = column(point.0) - (centred ? BitmapFont.width(text, scale: Self.textScale) / 2 : 0)
+    func label(_ canvas: inout Canvas, _ text: String, at point: (Double, Double), ink: Ink = .black, centred: Bool = false, above: Int = 0, offset: Int = 0) {
+        let left = column(point.0) + offset - (centred ? BitmapFont.width(text, scale: Self.textScale) / 2 : 0)
         canvas.text(text, top: row(point.1) - above - Self.lineHeight / 2, left: left, colour: ink.rawValue, scale: Self.textScale)
     }
 

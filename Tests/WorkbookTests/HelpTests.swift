@@ -40,7 +40,7 @@ SUBCOMMANDS:
                           the input and the ten probabilities.
   trace                   Chapter 10: one picture through the network, every
                           layer's scales and one neuron's whole arithmetic.
-  render                  Chapters 2 to 11: write the book's PNG figures from
+  render                  Chapters 1 to 12: write the book's PNG figures from
                           the model's real numbers.
   export                  Chapter 11: the integer contract and golden vectors,
                           for C, Verilog, Vivado, Quartus, numpy.
@@ -276,7 +276,7 @@ OPTIONS:
 
 @Test func `workbook render --help`() throws {
     try expectHelp(["render"], """
-OVERVIEW: Chapters 2 to 11: write the book's PNG figures from the model's real
+OVERVIEW: Chapters 1 to 12: write the book's PNG figures from the model's real
 numbers.
 
 USAGE: workbook render <subcommand>
@@ -286,10 +286,16 @@ OPTIONS:
   -h, --help              Show help information.
 
 SUBCOMMANDS:
+  bytes                   Chapter 1: where the model file's tables and each
+                          tensor's buffer lie, bars proportional to bytes.
   affine                  Chapter 2: r = S·(q − Z) for every code of the input
                           and of the logits, Z and real 0 marked.
+  naive                   Chapter 3: the seed's port and each fix on the 64
+                          fixture digits, one prediction per cell.
   accumulators            Chapter 4: the bits each layer's accumulators take on
                           the digits, against the worst-case bound.
+  bias                    Chapter 5: each int32 bias code against the float
+                          model's bias divided by S1·S2[c].
   ties                    Chapter 6: where the four families round M·acc
                           differently, by its distance from the tie.
   clamp                   Chapter 7: a RELU layer's Z3 + M·acc before the clamp
@@ -306,8 +312,31 @@ SUBCOMMANDS:
                           Z2.
   widths                  Chapter 11: the bits of each layer's registers, worst
                           case and seen on the digits, as bars.
+  rules                   Chapter 12: the nine rounding rules on the first
+                          layer's accumulators nearest a tie, from the model
+                          alone.
 
   See 'workbook help render <subcommand>' for detailed help.
+""")
+}
+
+@Test func `workbook render bytes --help`() throws {
+    try expectHelp(["render", "bytes"], """
+OVERVIEW: Chapter 1: where the model file's tables and each tensor's buffer
+lie, bars proportional to bytes.
+
+USAGE: workbook render bytes [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
 """)
 }
 
@@ -317,6 +346,26 @@ OVERVIEW: Chapter 2: r = S·(q − Z) for every code of the input and of the
 logits, Z and real 0 marked.
 
 USAGE: workbook render affine [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render naive --help`() throws {
+    try expectHelp(["render", "naive"], """
+OVERVIEW: Chapter 3: the seed's port and each fix on the 64 fixture digits, one
+prediction per cell.
+
+USAGE: workbook render naive [--model <path>] [--input-range <lo,hi>] --output <figure.png>
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -348,6 +397,26 @@ OPTIONS:
                           digits, or the first 64 images of --mnist).
   --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
                           format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render bias --help`() throws {
+    try expectHelp(["render", "bias"], """
+OVERVIEW: Chapter 5: each int32 bias code against the float model's bias
+divided by S1·S2[c].
+
+USAGE: workbook render bias [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.
@@ -516,6 +585,26 @@ OPTIONS:
                           digits, or the first 64 images of --mnist).
   --mnist <images.idx.gz> Take the digits from an MNIST images file in IDX
                           format, gzipped or not.
+  --output <figure.png>   The PNG file to write.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+""")
+}
+
+@Test func `workbook render rules --help`() throws {
+    try expectHelp(["render", "rules"], """
+OVERVIEW: Chapter 12: the nine rounding rules on the first layer's accumulators
+nearest a tie, from the model alone.
+
+USAGE: workbook render rules [--model <path>] [--input-range <lo,hi>] --output <figure.png>
+
+OPTIONS:
+  --model <path>          The .tflite model to read (default: the shipped int8
+                          model, models/mnist-int8.tflite).
+  --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
+                          was trained (e.g. -1,1). Default: a quantized input's
+                          own range; 0,1 for a float input.
   --output <figure.png>   The PNG file to write.
   --version               Show the version.
   -h, --help              Show help information.

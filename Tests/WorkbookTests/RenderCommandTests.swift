@@ -101,7 +101,45 @@ func renderFigure(_ arguments: [String]) throws -> (output: String, size: (width
     #expect(figure.output == "1000×560, models/mnist-int8.tflite, micro kernels, on the 64 fixture digits (models/fixtures/), bits: op 0: acc 24 (seen 22), x·M0 55 (seen 53); op 1: acc 24 (seen 20), x·M0 55 (seen 51); op 2: acc 21 (seen 19), x·M0 52 (seen 50)\n")
 }
 
-@Test(arguments: ["affine", "accumulators", "ties", "clamp", "softmax", "widths"])
+@Test func `render bytes maps the int8 model's 473344 bytes: 95.8 % weights, the tables after them`() throws {
+    let figure = try renderFigure(["bytes"])
+    #expect(figure.size == (1400, 820))
+    #expect(figure.output == "1400×820, models/mnist-int8.tflite: 473344 bytes in 18 regions: weights 453608 (95.8 %), biases 2488 (0.5 %), metadata 112 (0.0 %), FlatBuffer tables, vectors, strings and padding 17136 (3.6 %)\n")
+}
+
+@Test func `render bytes maps a float model too, and refuses a missing model and a cut file in one line, exit 1`() throws {
+    let float = try renderFigure(["bytes", "--model", "models/mnist-float.tflite"])
+    #expect(float.output.hasPrefix("1400×820, models/mnist-float.tflite: 1818924 bytes in 18 regions: weights 1814432 (99.8 %)"), "\(float.output)")
+    let missing = try WorkbookBinary.run(["render", "bytes", "--model", "no/such.tflite", "--output", "/tmp/never.png"])
+    #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")
+    let model = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "models/mnist-int8.tflite")))
+    try withScratchFile(Array(model.prefix(1000)), named: "cut.tflite") { cut in
+        let result = try WorkbookBinary.run(["render", "bytes", "--model", cut, "--output", "/tmp/never.png"])
+        #expect(result.status == 1 && result.standardOutput.isEmpty)
+        #expect(result.standardError.hasPrefix("workbook: \(cut): ") && result.standardError.filter { $0 == "\n" }.count == 1, "\(result.standardError)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "/tmp/never.png"))
+}
+
+@Test func `render naive sets each of chapter 3's steps against the labels: the seed gets 5 of 64 right`() throws {
+    let figure = try renderFigure(["naive", "--model", "models/mnist-uint8.tflite"])
+    #expect(figure.size == (1400, 428))
+    #expect(figure.output == "1400×428, models/mnist-uint8.tflite on the 64 fixture digits (models/fixtures/), correct: step 1 5, step 2 8, step 3 3, step 4 64, step 5 64, the float network 64; the seed answers 2 for 12 of them\n")
+}
+
+@Test func `render bias finds every int32 bias code within half a code of b over S1·S2`() throws {
+    let figure = try renderFigure(["bias"])
+    #expect(figure.size == (1000, 840))
+    #expect(figure.output == "1000×840, models/mnist-int8.tflite against models/mnist-float.tflite: op 0: 512 codes from -7974 to 10127, largest |q_b − b/(S1·S2)| 0.4998; op 1: 100 codes from -776 to 974, largest |q_b − b/(S1·S2)| 0.4969; op 2: 10 codes from -164 to 107, largest |q_b − b/(S1·S2)| 0.4535\n")
+}
+
+@Test func `render rules finds the fixed point's exact ties beside every tie of the first layer`() throws {
+    let figure = try renderFigure(["rules"])
+    #expect(figure.size == (1400, 620))
+    #expect(figure.output == "1400×620, operator 0 of models/mnist-int8.tflite: of the 261120 accumulators either side of a tie, the nine rules disagree on 132027, all within 244.1e-6 of the tie; exact ties: double 0, fixed point 88031, float32 3519; against reference (double, away): double ties up 0, double ties to even 0, fixed point ties away 87985, fixed point ties up 87985, fixed point ties to even 87846, float32 ties away 4003, float32 ties up 4003, float32 ties to even 4018\n")
+}
+
+@Test(arguments: ["affine", "naive", "accumulators", "bias", "ties", "clamp", "softmax", "widths", "rules"])
 func `a plot refuses a missing model and a float model in one line, exit 1`(_ figure: String) throws {
     let missing = try WorkbookBinary.run(["render", figure, "--model", "no/such.tflite", "--output", "/tmp/never.png"])
     #expect(missing.status == 1 && missing.standardError == "workbook: no/such.tflite: no such file\n", "\(missing.standardError)")

@@ -70,7 +70,7 @@ public struct RoundingRule: Sendable, Equatable, CustomStringConvertible {
 
     /// M·acc for channel `channel` of a layer with scales S1, S2[c], S3, as this rule computes it.
     /// `requantizers` holds the layer's requantizer in each family, whose multipliers it reuses.
-    func scaled(_ accumulator: Int32, channel: Int, double: Requantizer, fixedPoint: Requantizer, float32: Requantizer) -> Int64 {
+    public func scaled(_ accumulator: Int32, channel: Int, double: Requantizer, fixedPoint: Requantizer, float32: Requantizer) -> Int64 {
         switch arithmetic {
         case .double:
             guard case .double(let m) = double.multiplier(channel: channel) else { return 0 }
