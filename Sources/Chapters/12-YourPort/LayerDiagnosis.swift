@@ -111,7 +111,7 @@ extension DiagnosisContext {
             let factor = sxy / sxx
             if abs(factor - 1) > 0.02 {
                 return [Diagnosis(id: "scale", tensor: tensorName, detail:
-                    "\(described): the port's q − Z3 is about \(String(format3(factor))) times \(family.rawValue)'s, and the error grows with the accumulator: M = S1·S2/S3 was formed from a wrong scale (S3 is the scale of the output tensor '\(layer.scales.output.name)', \(layer.scales.outputScale ?? 0)).", evidence: evidence)]
+                    "\(described): the port's q − Z3 is about \(format3(factor)) times \(family.rawValue)'s, and the error grows with the accumulator: M = S1·S2/S3 was formed from a wrong scale (S3 is the scale of the output tensor '\(layer.scales.output.name)', \(layer.scales.outputScale ?? 0)).", evidence: evidence)]
             }
         }
         return [unexplained()]
