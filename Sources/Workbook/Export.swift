@@ -120,9 +120,7 @@ struct DigitOptions: ParsableArguments {
     func images() throws -> (images: [[UInt8]], source: String) {
         guard let mnist else {
             let count = vectors ?? Self.fixtureDigits
-            let fixture: ReferenceFixture
-            do { fixture = try ShippedFiles.fixture(try ShippedFiles.manifest().narrationDigits) } catch { throw CommandFailure("\(error)") }
-            let images = (0..<count).map(fixture.pixels(ofImage:))
+            let images = Array(try fixtureDigitPixels().prefix(count))
             return (images, count == Self.fixtureDigits ? "the \(count) fixture digits (models/fixtures/)" : "the first \(count) fixture digits (models/fixtures/)")
         }
         let file: IDXFile
@@ -134,4 +132,12 @@ struct DigitOptions: ParsableArguments {
         let images = (0..<count).map { Array(file.data[($0 * 784)..<(($0 + 1) * 784)]) }
         return (images, "the first \(count) images of \(mnist)")
     }
+}
+
+/// The pixels of the fixture digits (models/manifest.json's narrationDigits): what
+/// tools/reference.py ran through TFLite, and tools/broken_ports.py through ports/numpy/port.py.
+func fixtureDigitPixels() throws -> [[UInt8]] {
+    let fixture: ReferenceFixture
+    do { fixture = try ShippedFiles.fixture(try ShippedFiles.manifest().narrationDigits) } catch { throw CommandFailure("\(error)") }
+    return fixture.images.indices.map(fixture.pixels(ofImage:))
 }

@@ -1,5 +1,5 @@
 // `workbook check` on the ports of models/fixtures/ports/ (tools/broken_ports.py, from the numpy
-// listing ports/numpy/port.py on the 64 fixture digits): each exact port is recognized as its
+// listing ports/numpy/port.py on the 64 fixture digits, which check computes by default): each exact port is recognized as its
 // family's, each port with a mistake is diagnosed with that mistake's id, the seed's port of
 // chapter 3 with all of its mistakes, and each malformed file gets one line and exit 1.
 
@@ -7,11 +7,9 @@ import Foundation
 import TestSupport
 import Testing
 
-let portDigits = RepositoryFiles.path("models/fixtures/digits-64-idx3-ubyte")
-
 func checkPortFile(_ file: String, model: String, inputRange: String? = nil) throws -> (WorkbookBinary.Result, [String: Any]) {
     let arguments = ["check", "--model", model] + (inputRange.map { ["--input-range", $0] } ?? [])
-        + ["--mnist", portDigits, RepositoryFiles.path("models/fixtures/ports/\(file)"), "--json"]
+        + [RepositoryFiles.path("models/fixtures/ports/\(file)"), "--json"]  // on the 64 fixture digits, check's default
     let result = try WorkbookBinary.run(arguments)
     let json = (try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))) as? [String: Any] ?? [:]
     return (result, json)

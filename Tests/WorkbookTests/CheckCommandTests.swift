@@ -105,7 +105,18 @@ func `LiteRT's own tensors under each resolver are an exact port of that family`
 }
 
 @Test func `usage errors exit 64`() throws {
-    for arguments in [["check"], ["check", "--mnist", "a.idx", "b.png", "c.npz"], ["check", "--first", "3", "a.png", "c.npz"], ["check", "c.npz"]] {
+    for arguments in [["check"], ["check", "--mnist", "a.idx", "b.png", "c.npz"], ["check", "--first", "3", "a.png", "c.npz"]] {
         #expect(try WorkbookBinary.run(arguments).status == 64, "\(arguments)")
     }
+}
+
+@Test func `without --mnist or pictures, check computes the 64 fixture digits`() throws {
+    let port = try fixturePort(int8Fixture, resolver: "BUILTIN_REF")
+    let result = try withScratchFile(port, named: "port.npz") { path in
+        try WorkbookBinary.run(["check", path, "--json"])
+    }
+    let json = (try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))) as? [String: Any] ?? [:]
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(json["images"] as? Int == int8Fixture.images.count)
+    #expect((json["matches"] as? [String] ?? []).contains("reference"))
 }

@@ -703,8 +703,8 @@ USAGE: workbook check [--model <path>] [--input-range <lo,hi>] [--mnist <images.
 
 ARGUMENTS:
   <picture.png … port.npz>
-                          PNG pictures of digits (without --mnist), then the
-                          port's .npz file.
+                          PNG pictures of digits (or none, for --mnist or the
+                          fixture digits), then the port's .npz file.
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -712,8 +712,8 @@ OPTIONS:
   --input-range <lo,hi>   The reals pixels 0 and 255 stand for, as the model
                           was trained (e.g. -1,1). Default: a quantized input's
                           own range; 0,1 for a float input.
-  --mnist <images.idx.gz> MNIST images in IDX format, gzipped or not (instead
-                          of pictures).
+  --mnist <images.idx.gz> MNIST images in IDX format, gzipped or not (default,
+                          without pictures: the 64 fixture digits).
   --first <first>         Only the first N images of --mnist.
   --json                  One JSON object instead of text.
   --version               Show the version.

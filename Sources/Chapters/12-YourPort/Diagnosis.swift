@@ -26,15 +26,13 @@ public struct CheckReport: Sendable {
     /// The tensor to fix first, and the family the port follows up to it (nil when it matches).
     public let fix: (tensor: CheckedTensor, family: KernelFamily)?
     public let diagnoses: [Diagnosis]
-    /// How many images the diagnosis looked at (those where the tensor to fix differs, at most 64).
-    public let sampledImages: Int
 }
 
 /// Compares `port` with every family on `images` and, when it matches none, diagnoses it.
 public func checkPort(_ port: PortFile, networks: [KernelFamily: Network], notOffered: [KernelFamily: String],
                       images: [[UInt8]], sampleLimit: Int = 64) throws -> CheckReport {
     let comparison = try PortComparison(port: port, networks: networks, notOffered: notOffered, images: images)
-    guard comparison.matches.isEmpty else { return CheckReport(comparison: comparison, fix: nil, diagnoses: [], sampledImages: 0) }
+    guard comparison.matches.isEmpty else { return CheckReport(comparison: comparison, fix: nil, diagnoses: []) }
     // The family the port follows furthest: its first differing tensor comes last (fewest
     // differing elements there, among equals).
     let offered = KernelFamily.allCases.filter { networks[$0] != nil }
@@ -81,7 +79,7 @@ public func checkPort(_ port: PortFile, networks: [KernelFamily: Network], notOf
     } else {
         diagnoses = [context.unexplained()]
     }
-    return CheckReport(comparison: comparison, fix: (target.tensor, family), diagnoses: diagnoses, sampledImages: sample.count)
+    return CheckReport(comparison: comparison, fix: (target.tensor, family), diagnoses: diagnoses)
 }
 
 /// What a diagnosis reads: the sampled images, each family's run of them, and the port's values

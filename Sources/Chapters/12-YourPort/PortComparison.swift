@@ -26,7 +26,6 @@ public struct TensorComparison: Sendable {
 }
 
 public struct PortComparison: Sendable {
-    public let model: Model
     /// The families the check computes, each prepared once; and those TFLite does not offer for
     /// this model (TFLite Micro has no uint8 kernels), with the reason.
     public let networks: [KernelFamily: Network]
@@ -45,7 +44,6 @@ public struct PortComparison: Sendable {
         self.networks = networks
         self.notOffered = notOffered
         self.imageCount = images.count
-        model = networks.values.first!.model
         var tensors = port.tensors.map { TensorComparison(port: $0) }
         for family in KernelFamily.allCases {
             guard let network = networks[family] else { continue }
