@@ -158,16 +158,6 @@ def run_port(path, family, pixels, input_range):
         return None, str(error)
 
 
-def parse_range(text):
-    try:
-        lo, hi = (float(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected LO,HI, not {text!r}")
-    if not lo < hi:
-        raise argparse.ArgumentTypeError(f"LO must be below HI in {text!r}")
-    return lo, hi
-
-
 def model_path(model):
     """A model named on the command line: as a path from here, else inside the repository."""
     return os.path.abspath(model) if os.path.exists(model) else os.path.join(REPO, model)
@@ -188,7 +178,7 @@ def main():
     parser.add_argument("--first", type=int, default=10000)
     parser.add_argument("--models", nargs="*", default=SHIPPED)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
-    parser.add_argument("--input-range", type=parse_range, default=None,
+    parser.add_argument("--input-range", type=port.parse_range, default=None,
                         help="the reals pixels 0 and 255 stand for, passed to the workbook and the port (e.g. -1,1)")
     parser.add_argument("--no-workbook", action="store_true", help="check only the numpy port (fast iteration)")
     args = parser.parse_args()
