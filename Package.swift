@@ -107,6 +107,20 @@ let package = Package(
             dependencies: ["Ch12YourPort", "Ch09Network", "Ch06Requantize", "Ch01TFLiteFile", "TestSupport"],
             path: "Tests/Chapters/12-YourPortTests"),
 
+        // Chapter 13: fast and still exact: the same network, batched, packed and vectorized,
+        // proven equal to chapter 9's; its inner loops in C, one instruction set per function.
+        .target(
+            name: "Ch13FastEngine",
+            dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch09Network", "CFastKernels"],
+            path: "Sources/Chapters/13-FastEngine", swiftSettings: optimizedEvenInDebug),
+        .target(
+            name: "CFastKernels", path: "Sources/CFastKernels",
+            cSettings: [.unsafeFlags(["-O2"])]),
+        .testTarget(
+            name: "Ch13FastEngineTests",
+            dependencies: ["Ch13FastEngine", "Ch09Network", "Ch06Requantize", "Ch07Clamp", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch01TFLiteFile", "TestSupport"],
+            path: "Tests/Chapters/13-FastEngineTests"),
+
         // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures
         // are (ShippedFiles, which the binary needs); the tests' oracle and helpers
         // (TestSupport, linked into tests only); one JSON writer; and the machinery that keeps
@@ -147,7 +161,7 @@ let package = Package(
             name: "Workbook",
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
-                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware", "Ch12YourPort",
+                "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware", "Ch12YourPort", "Ch13FastEngine",
                 "BookMachinery", "ShippedFiles", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -29,7 +29,7 @@ public struct FloatDenseLayer: Sendable {
     /// NONE, RELU, RELU6 or RELU_N1_TO_1, fused into the layer as TFLite fuses it.
     public let activation: ActivationFunction
     /// The activation as the bounds TFLite clamps to (CalculateActivationRange).
-    let bounds: (lower: Float, upper: Float)
+    public let bounds: (lower: Float, upper: Float)
 
     /// The fused activations a float layer computes, as [lower, upper] clamps.
     static func bounds(of activation: ActivationFunction) -> (lower: Float, upper: Float)? {

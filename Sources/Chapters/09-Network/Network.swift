@@ -15,8 +15,9 @@ public struct NetworkError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// One operator, prepared: what it computes, from which tensor into which.
-enum Step: Sendable {
+/// One operator, prepared: what it computes, from which tensor into which. Public so that a
+/// later engine (chapter 13) can compute the same prepared operators another way.
+public enum Step: Sendable {
     case fullyConnected(FullyConnectedLayer)
     case floatFullyConnected(FloatDenseLayer)
     case softmax(QuantizedSoftmax)
@@ -28,7 +29,7 @@ enum Step: Sendable {
     /// SHAPE, STRIDED_SLICE or PACK: a shape, the same for every image (chapter 1's StaticShapes).
     case shape([Int32])
 
-    var isSoftmax: Bool {
+    public var isSoftmax: Bool {
         switch self {
         case .softmax, .floatSoftmax: true
         default: false
@@ -62,8 +63,24 @@ enum Step: Sendable {
         }
     }
 
+    /// What the step writes for one image's `source` (a FULLY_CONNECTED's outputs only; the
+    /// network keeps its accumulators too). Network.init checked that `source` is what it reads.
+    public func apply(_ source: TensorValues) -> TensorValues {
+        switch self {
+        case .fullyConnected(let layer): .integers(layer(source.integers!).outputs)
+        case .floatFullyConnected(let layer): .floats(layer.apply(source.floats!))
+        case .softmax(let softmax): .integers(softmax.apply(source.integers!))
+        case .floatSoftmax(let beta): .floats(Ch03FloatNetwork.floatSoftmax(source.floats!, beta: beta))
+        case .quantizeFromFloat(let quantize): .integers(quantize(source.floats!))
+        case .requantize(let requantize): .integers(requantize(source.integers!))
+        case .dequantize(let dequantize): .floats(dequantize(source.integers!))
+        case .reshape: source
+        case .shape(let values): .integers(values)
+        }
+    }
+
     /// How many values the step writes for `count` read.
-    func writtenCount(reading count: Int) -> Int {
+    public func writtenCount(reading count: Int) -> Int {
         switch self {
         case .fullyConnected(let layer): layer.weights.outputCount
         case .floatFullyConnected(let layer): layer.outputCount
@@ -81,7 +98,7 @@ public struct Network: Sendable {
     /// How an image's pixels become the input tensor's values (chapter 2).
     public let pixelMapping: PixelMapping
     /// (operator index, step, input tensor, output tensor), in execution order.
-    let steps: [(op: Int, step: Step, input: Int, output: Int)]
+    public let steps: [(op: Int, step: Step, input: Int, output: Int)]
 
     /// The quantized FULLY_CONNECTED layers, prepared, in execution order (empty for a float model).
     public var layers: [FullyConnectedLayer] {
@@ -208,18 +225,12 @@ public struct Network: Sendable {
             }
             let source = tensors[from]!
             let result: TensorValues
-            switch step {
-            case .fullyConnected(let layer):
+            if case .fullyConnected(let layer) = step {
                 let output = layer(source.integers!)
                 accumulators[to] = output.accumulators
                 result = .integers(output.outputs)
-            case .floatFullyConnected(let layer): result = .floats(layer.apply(source.floats!))
-            case .softmax(let softmax): result = .integers(softmax.apply(source.integers!))
-            case .floatSoftmax(let beta): result = .floats(floatSoftmax(source.floats!, beta: beta))
-            case .quantizeFromFloat(let quantize): result = .integers(quantize(source.floats!))
-            case .requantize(let requantize): result = .integers(requantize(source.integers!))
-            case .dequantize(let dequantize): result = .floats(dequantize(source.integers!))
-            case .reshape, .shape: result = source  // .shape is handled above
+            } else {
+                result = step.apply(source)
             }
             tensors[to] = result
             written.append((op, to))

@@ -1,0 +1,99 @@
+// Chapter 13 — running a batch: the pixels of `rows` images in, every tensor an operator
+// writes out, a row per image.
+
+import Ch02Affine
+import Ch03FloatNetwork
+import Ch09Network
+
+/// Everything a batch of images produced: what chapter 9's NetworkRun holds, for each image.
+public struct FastRun {
+    public let rows: Int
+    public let tensors: [Int: BatchTensor]
+    /// (operator, tensor written), in operator order: chapter 9's `written`.
+    public let written: [(op: Int, tensor: Int)]
+    /// For each FULLY_CONNECTED, keyed by its output tensor: [rows][stride] int32, bias included.
+    public let accumulators: [Int: (stride: Int, values: [Int32])]
+    let outputIndex: Int
+
+    public var output: BatchTensor { tensors[outputIndex]! }
+
+    /// Image `row`'s predicted digit: the largest output, the first on a tie.
+    public func prediction(row: Int) -> Int { output.indexOfMaximum(row: row) }
+
+    /// Image `row`'s accumulators of the layer writing `tensor`.
+    public func accumulators(tensor: Int, row: Int, count: Int) -> [Int32] {
+        let (stride, values) = accumulators[tensor]!
+        return Array(values[(row * stride)..<(row * stride + count)])
+    }
+}
+
+extension FastNetwork {
+    /// Runs `rows` images, given as consecutive rows of `pixels` (each as many as the input
+    /// tensor holds), through every operator.
+    public func run(pixels: UnsafeBufferPointer<UInt8>, rows: Int) -> FastRun {
+        let input = network.input.index
+        precondition(pixels.count == rows * layouts[input]!.count, "\(pixels.count) pixels are not \(rows) images")
+        var tensors: [Int: BatchTensor] = [:]
+        func tensor(_ index: Int) -> BatchTensor {
+            let (kind, count) = layouts[index]!
+            return BatchTensor(kind: kind, rows: rows, count: count)
+        }
+        tensors[input] = lookUp(pixels, rows: rows, into: tensor(input))
+        var written: [(op: Int, tensor: Int)] = []
+        var accumulators: [Int: (stride: Int, values: [Int32])] = [:]
+        for (op, operation, from, to) in operations {
+            written.append((op, to))
+            switch operation {
+            case .alias:
+                tensors[to] = tensors[from]
+                continue
+            case .quantizeInput(let pixelCodes):
+                tensors[to] = lookUp(pixels, rows: rows, table: pixelCodes, into: tensor(to))
+                continue
+            case .eachImage(.shape(let values)):
+                // A shape reads nothing when the network runs (its input may be a constant).
+                let target = tensor(to)
+                for r in 0..<rows { target.set(row: r, .integers(values)) }
+                tensors[to] = target
+                continue
+            default: break
+            }
+            let (source, target) = (tensors[from]!, tensor(to))
+            switch operation {
+            case .dense(let layer):
+                var sums = [Int32](repeating: 0, count: rows * layer.packed.paddedOutputCount)
+                layer.apply(source, into: target, accumulators: &sums, path: path)
+                accumulators[to] = (layer.packed.paddedOutputCount, sums)
+            case .floatDense(let layer):
+                layer.apply(source, into: target, path: path)
+            case .eachImage(let step):
+                for r in 0..<rows { target.set(row: r, step.apply(source.values(row: r))) }
+            case .alias, .quantizeInput:
+                break  // handled above
+            }
+            tensors[to] = target
+        }
+        return FastRun(rows: rows, tensors: tensors, written: written, accumulators: accumulators,
+                       outputIndex: network.output.index)
+    }
+
+    /// The input tensor by the pixel table: one lookup per pixel.
+    func lookUp(_ pixels: UnsafeBufferPointer<UInt8>, rows: Int, table: [Int32]? = nil, into target: BatchTensor) -> BatchTensor {
+        let count = target.count
+        switch (target.kind, table ?? pixelTable.integers) {
+        case (.bytes(let offset), let codes?):
+            let bytes = codes.map { UInt8(truncatingIfNeeded: $0 + offset) }
+            for r in 0..<rows {
+                for i in 0..<count { target.bytes[r * target.stride + i] = bytes[Int(pixels[r * count + i])] }
+            }
+        case (.floats, _):
+            let reals = pixelTable.floats!
+            for r in 0..<rows {
+                for i in 0..<count { target.floats[r * target.stride + i] = reals[Int(pixels[r * count + i])] }
+            }
+        default:
+            preconditionFailure("the input tensor is \(target.kind)")  // FastNetwork.init prepared it
+        }
+        return target
+    }
+}
