@@ -30,6 +30,10 @@ void fk_gemm_u8s8_avx512vnni(const uint8_t *a, size_t lda, int rows, const int8_
 void fk_gemm_u8s8_avx2(const uint8_t *a, size_t lda, int rows, const int8_t *packed,
                        int groups, int blocks, const int32_t *bias, int32_t *acc, size_t ldc);
 
+/// acc[r][c] += factor[c]·Σ_k a[r][k] for k < K and c < n: (13.1)'s image sums (legacy uint8).
+void fk_add_input_sums_avx512(const uint8_t *a, size_t lda, int rows, int k, const int32_t *factor, int n,
+                              int32_t *acc, size_t ldc);
+
 /// The families' requantization of one row of n accumulators into offset codes
 /// (code + outputOffset, as bytes), with the clamp [lo, hi] and the zero point z3 of chapter 7.
 /// Each takes one parameter per channel (per-tensor layers repeat theirs).

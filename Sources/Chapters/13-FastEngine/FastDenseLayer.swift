@@ -2,6 +2,7 @@
 // weights, the image sums of legacy uint8 layers, then the row requantization. The same
 // prepared layer as chapter 9's (its weights, bias, M and clamp), computed another way.
 
+import CFastKernels
 import Ch01TFLiteFile
 import Ch09Network
 
@@ -27,7 +28,14 @@ public struct FastDenseLayer: Sendable {
         input.bytes.withUnsafeBufferPointer { activations in
             accumulators.withUnsafeMutableBufferPointer { acc in
                 packed.multiply(activations.baseAddress!, rows: rows, into: acc.baseAddress!, path: path)
-                if folded.needsInputSum { addInputSums(activations, rows: rows, stride: input.stride, acc) }
+                if folded.needsInputSum {
+                    if path == .avx512VNNI {
+                        fk_add_input_sums_avx512(activations.baseAddress, input.stride, Int32(rows), Int32(packed.inputCount),
+                                                 folded.inputSumFactor, Int32(packed.outputCount), acc.baseAddress, ldc)
+                    } else {
+                        addInputSums(activations, rows: rows, stride: input.stride, acc)
+                    }
+                }
                 output.bytes.withUnsafeMutableBufferPointer { out in
                     for r in 0..<rows {
                         requantizer.apply(acc.baseAddress! + r * ldc, into: out.baseAddress! + r * output.stride, path: path)

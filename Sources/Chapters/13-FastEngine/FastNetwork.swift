@@ -22,6 +22,7 @@ public struct FastNetwork: Sendable {
     enum Operation: Sendable {
         case dense(FastDenseLayer)
         case floatDense(FastFloatLayer)
+        case softmax(FastSoftmax)
         /// Any other step, computed for one image at a time by chapter 9's own code.
         case eachImage(Step)
         /// A QUANTIZE of the model's float input: a code per pixel value, looked up.
@@ -45,6 +46,7 @@ public struct FastNetwork: Sendable {
             switch step {
             case .fullyConnected(let layer): operation = .dense(try FastDenseLayer(layer))
             case .floatFullyConnected(let layer): operation = .floatDense(FastFloatLayer(layer))
+            case .softmax(let softmax): operation = .softmax(FastSoftmax(softmax))
             case .reshape: operation = .alias
             case .quantizeFromFloat(let quantize) where from == input.index:
                 operation = .quantizeInput(pixelCodes: quantize(pixelTable.floats!))

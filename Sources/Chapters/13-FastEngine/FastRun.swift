@@ -66,6 +66,16 @@ extension FastNetwork {
                 accumulators[to] = (layer.packed.paddedOutputCount, sums)
             case .floatDense(let layer):
                 layer.apply(source, into: target, path: path)
+            case .softmax(let softmax):
+                guard case .bytes(let offset) = target.kind else { preconditionFailure("a quantized softmax writes bytes") }
+                source.bytes.withUnsafeBufferPointer { logits in
+                    target.bytes.withUnsafeMutableBufferPointer { out in
+                        for r in 0..<rows {
+                            softmax.apply(logits.baseAddress! + r * source.stride, out.baseAddress! + r * target.stride,
+                                          count: target.count, offset: offset)
+                        }
+                    }
+                }
             case .eachImage(let step):
                 for r in 0..<rows { target.set(row: r, step.apply(source.values(row: r))) }
             case .alias, .quantizeInput:
@@ -79,17 +89,33 @@ extension FastNetwork {
 
     /// The input tensor by the pixel table: one lookup per pixel.
     func lookUp(_ pixels: UnsafeBufferPointer<UInt8>, rows: Int, table: [Int32]? = nil, into target: BatchTensor) -> BatchTensor {
-        let count = target.count
+        let (count, stride) = (target.count, target.stride)
         switch (target.kind, table ?? pixelTable.integers) {
         case (.bytes(let offset), let codes?):
             let bytes = codes.map { UInt8(truncatingIfNeeded: $0 + offset) }
-            for r in 0..<rows {
-                for i in 0..<count { target.bytes[r * target.stride + i] = bytes[Int(pixels[r * count + i])] }
+            if bytes.elementsEqual(0...255) {
+                // The book's models: S = 1/255 and Z = −128 (int8) or 0 (uint8) make u = pixel.
+                target.bytes.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<rows {
+                        (out.baseAddress! + r * stride).update(from: pixels.baseAddress! + r * count, count: count)
+                    }
+                }
+                return target
+            }
+            bytes.withUnsafeBufferPointer { bytes in
+                target.bytes.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<rows {
+                        for i in 0..<count { out[r * stride + i] = bytes[Int(pixels[r * count + i])] }
+                    }
+                }
             }
         case (.floats, _):
-            let reals = pixelTable.floats!
-            for r in 0..<rows {
-                for i in 0..<count { target.floats[r * target.stride + i] = reals[Int(pixels[r * count + i])] }
+            pixelTable.floats!.withUnsafeBufferPointer { reals in
+                target.floats.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<rows {
+                        for i in 0..<count { out[r * stride + i] = reals[Int(pixels[r * count + i])] }
+                    }
+                }
             }
         default:
             preconditionFailure("the input tensor is \(target.kind)")  // FastNetwork.init prepared it
