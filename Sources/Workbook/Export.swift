@@ -7,7 +7,9 @@ import ArgumentParser
 import Ch01TFLiteFile
 import Ch03FloatNetwork
 import Ch06Requantize
+import Ch09Network
 import Ch11Hardware
+import Ch13FastEngine
 import Foundation
 import ShippedFiles
 
@@ -38,10 +40,7 @@ struct Export: ParsableCommand {
             let loaded = try options.load()
             let contract = try self.contract.contract(of: loaded)
             let (images, source) = try digits.images()
-            let golden: GoldenVectors
-            do { golden = try GoldenVectors(contract: contract, model: loaded.model, images: images, source: source, pixelMapping: loaded.pixelMapping) } catch {
-                throw CommandFailure("\(loaded.name): \(error)")
-            }
+            let golden = try goldenVectors(contract, loaded, images: images, source: source)
             var command = "workbook export --model \(loaded.name) --kernels \(contract.family.rawValue) --format \(format.rawValue) --vectors \(images.count)"
             if let mnist = digits.mnist { command += " --mnist \(mnist)" }
             let export = HardwareExport(contract: contract, vectors: golden, modelPath: loaded.name, command: command)
@@ -49,6 +48,24 @@ struct Export: ParsableCommand {
             try write(files, to: out)
             print("\(loaded.name), \(contract.family.rawValue) kernels: \(contract.layers.count) layers and \(images.count) golden vectors, \(files.count) files in \(out)")
             print("wrote " + files.map(\.name).joined(separator: ", "))
+        }
+    }
+
+    /// The golden vectors, by chapter 13's fast engine in batches (the same integers as chapter 9's
+    /// network, which GoldenVectors' own init runs).
+    func goldenVectors(_ contract: NetworkContract, _ loaded: LoadedModel, images: [[UInt8]], source: String) throws -> GoldenVectors {
+        do {
+            let fast = try FastNetwork(Network(model: loaded.model, family: contract.family, pixelMapping: loaded.pixelMapping))
+            var vectors: [GoldenVector] = []
+            vectors.reserveCapacity(images.count)
+            try forEachBatch(fast, images: images[...], batch: 128, source: source) { _, run in
+                for row in 0..<run.rows { vectors.append(try GoldenVector(contract: contract, run: fast.networkRun(run, row: row))) }
+            }
+            return GoldenVectors(source: source, vectors: vectors)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(loaded.name): \(error)")
         }
     }
 

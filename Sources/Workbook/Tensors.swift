@@ -6,6 +6,7 @@ import ArgumentParser
 import Ch01TFLiteFile
 import Ch03FloatNetwork
 import Ch09Network
+import Ch13FastEngine
 import Foundation
 import JSONText
 
@@ -20,6 +21,7 @@ struct Tensors: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: ArgumentHelp("An MNIST images file in IDX format, gzipped or not.", valueName: "images.idx.gz"))
     var mnist: String
@@ -44,11 +46,22 @@ struct Tensors: ParsableCommand {
             let count = min(first ?? images.dimensions[0], images.dimensions[0])
             let names = loaded.model.main.tensors.map { JSON.quote($0.name) }
             let output = BufferedOutput()
-            for image in 0..<count {
-                let pixels = Array(images.data[(image * size)..<((image + 1) * size)])
-                let run: NetworkRun
-                do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
-                output.write("{\"image\": \(image), \"tensors\": \(tensorsObject(run, network: network, names: names))}\n")
+            let pictures = (0..<count).map { Array(images.data[($0 * size)..<(($0 + 1) * size)]) }
+            let order = [network.input.index]
+            if let fast = try engine.fast(network) {
+                try forEachBatch(fast, images: pictures[...], batch: engine.batch, source: mnist) { start, run in
+                    for row in 0..<run.rows {
+                        let object = tensorsObject(order + run.written.map(\.tensor), names: names) { run.tensors[$0]!.values(row: row) }
+                        output.write("{\"image\": \(start + row), \"tensors\": \(object)}\n")
+                    }
+                }
+            } else {
+                for (image, pixels) in pictures.enumerated() {
+                    let run: NetworkRun
+                    do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
+                    let object = tensorsObject(order + run.written.map(\.tensor), names: names) { run.tensors[$0]! }
+                    output.write("{\"image\": \(image), \"tensors\": \(object)}\n")
+                }
             }
             output.flush()
         }
@@ -56,14 +69,14 @@ struct Tensors: ParsableCommand {
 }
 
 /// {"<tensor name>": [values], …}: the model's input tensor first, so that a comparison can
-/// start from the first number, then every tensor an operator wrote, in operator order.
-/// `names` are the model's tensor names, JSON-quoted once.
-func tensorsObject(_ run: NetworkRun, network: Network, names: [String]) -> String {
+/// start from the first number, then every tensor an operator wrote, in operator order
+/// (`tensors`). `names` are the model's tensor names, JSON-quoted once.
+func tensorsObject(_ tensors: [Int], names: [String], values: (Int) -> TensorValues) -> String {
     var object = "{"
-    for (position, tensor) in ([network.input.index] + run.written.map(\.tensor)).enumerated() {
+    for (position, tensor) in tensors.enumerated() {
         if position > 0 { object += ", " }
         object += names[tensor] + ": ["
-        switch run.tensors[tensor]! {
+        switch values(tensor) {
         case .integers(let values): object += values.map { String($0) }.joined(separator: ", ")
         case .floats(let values): object += values.map { "\($0)" }.joined(separator: ", ")
         }

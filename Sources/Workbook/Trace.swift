@@ -13,6 +13,7 @@ import Ch09Network
 import Ch10Pixels
 import Foundation
 import JSONText
+import Ch13FastEngine
 
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,7 +69,15 @@ struct Trace: ParsableCommand {
             do { run = try network.run(pixels: picture.pixels) } catch { throw CommandFailure("\(image): \(error)") }
             if jsonl {
                 let names = loaded.model.main.tensors.map { JSON.quote($0.name) }
-                return print("{\"file\": \(JSON.quote(image)), \"tensors\": \(tensorsObject(run, network: network, names: names))}")
+                let order = [network.input.index] + run.written.map(\.tensor)
+                var values: (Int) -> TensorValues = { run.tensors[$0]! }
+                // The machine interface runs the fast engine (chapter 13), as `workbook tensors` does; the
+                // text trace below is chapter 9's. Both write the same integers.
+                if let fast = try? FastNetwork(network) {
+                    let batch = picture.pixels.withUnsafeBufferPointer { fast.run(pixels: $0, rows: 1) }
+                    values = { batch.tensors[$0]!.values(row: 0) }
+                }
+                return print("{\"file\": \(JSON.quote(image)), \"tensors\": \(tensorsObject(order, names: names, values: values))}")
             }
             guard !layers.isEmpty else {
                 throw CommandFailure("\(loaded.name): a float model has no integer arithmetic to trace; `workbook classify` runs it")

@@ -276,6 +276,13 @@ public struct NetworkRun: Sendable {
     /// The softmax's output as probabilities, dequantized once (nil for a model without SOFTMAX).
     public let probabilities: [Float]?
 
+    /// A run computed elsewhere (chapter 13's fast engine), in chapter 9's form.
+    public init(tensors: [Int: TensorValues], written: [(op: Int, tensor: Int)], accumulators: [Int: [Int32]],
+                outputIndex: Int, probabilities: [Float]?) {
+        (self.tensors, self.written, self.accumulators) = (tensors, written, accumulators)
+        (self.outputIndex, self.probabilities) = (outputIndex, probabilities)
+    }
+
     public var output: TensorValues { tensors[outputIndex]! }
     /// The predicted digit: the largest output (softmax keeps the order of the logits).
     public var prediction: Int { output.indexOfMaximum }

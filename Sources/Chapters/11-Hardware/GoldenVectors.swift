@@ -31,15 +31,22 @@ public struct GoldenVectors: Sendable {
     public init(contract: NetworkContract, model: Model, images: [[UInt8]], source: String, pixelMapping: PixelMapping? = nil) throws {
         let network = try Network(model: model, family: contract.family, pixelMapping: pixelMapping)
         self.source = source
-        vectors = try images.map { pixels in
-            let run = try network.run(pixels: pixels)
-            guard let input = run.tensors[contract.layers[0].inputTensor]?.integers else {
-                throw ContractError("the network wrote no integer codes into tensor \(contract.layers[0].inputTensor), the first layer's input")
-            }
-            let accumulators = contract.layers.map { run.accumulators[$0.outputTensor] ?? [] }
-            let outputs = contract.layers.map { run.tensors[$0.outputTensor]?.integers ?? [] }
-            return GoldenVector(input: input, accumulators: accumulators, outputs: outputs,
-                                predictedClass: argmax(outputs[outputs.count - 1]), networkPrediction: run.prediction)
+        vectors = try images.map { try GoldenVector(contract: contract, run: try network.run(pixels: $0)) }
+    }
+
+    /// Vectors computed elsewhere (by chapter 13's fast engine, which writes the same integers).
+    public init(source: String, vectors: [GoldenVector]) { (self.source, self.vectors) = (source, vectors) }
+}
+
+extension GoldenVector {
+    /// What the contract's layers read and wrote in one run of the network.
+    public init(contract: NetworkContract, run: NetworkRun) throws {
+        guard let input = run.tensors[contract.layers[0].inputTensor]?.integers else {
+            throw ContractError("the network wrote no integer codes into tensor \(contract.layers[0].inputTensor), the first layer's input")
         }
+        let accumulators = contract.layers.map { run.accumulators[$0.outputTensor] ?? [] }
+        let outputs = contract.layers.map { run.tensors[$0.outputTensor]?.integers ?? [] }
+        self.init(input: input, accumulators: accumulators, outputs: outputs,
+                  predictedClass: argmax(outputs[outputs.count - 1]), networkPrediction: run.prediction)
     }
 }

@@ -123,3 +123,22 @@ extension FastNetwork {
         return target
     }
 }
+
+extension FastNetwork {
+    /// Image `row` of a batch in chapter 9's form: the NetworkRun that `network.run` would have
+    /// returned for it, the same integers (FastEngineTests), for code written against chapter 9.
+    public func networkRun(_ run: FastRun, row: Int) -> NetworkRun {
+        var tensors: [Int: TensorValues] = [network.input.index: run.tensors[network.input.index]!.values(row: row)]
+        for (_, tensor) in run.written { tensors[tensor] = run.tensors[tensor]!.values(row: row) }
+        var accumulators: [Int: [Int32]] = [:]
+        for (tensor, _) in run.accumulators { accumulators[tensor] = run.accumulators(tensor: tensor, row: row, count: run.tensors[tensor]!.count) }
+        let probabilities: [Float]? = network.softmaxTensors.map { softmax in
+            switch tensors[softmax.probabilities]! {
+            case .integers(let codes): codes.map { softmax.quantization!.dequantize($0) }
+            case .floats(let reals): reals
+            }
+        }
+        return NetworkRun(tensors: tensors, written: run.written, accumulators: accumulators,
+                          outputIndex: network.output.index, probabilities: probabilities)
+    }
+}
