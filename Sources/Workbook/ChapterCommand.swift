@@ -16,6 +16,7 @@ import Ch09Network
 import Ch10Pixels
 import Ch11Hardware
 import Ch12YourPort
+import Ch13FastEngine
 import Foundation
 import ShippedFiles
 
@@ -28,9 +29,10 @@ struct ChapterCommand: ParsableCommand {
     static let narrations: [Narration] = [
         narrateChapter1, narrateChapter2, narrateChapter3, narrateChapter4, narrateChapter5, narrateChapter6,
         narrateChapter7, narrateChapter8, narrateChapter9, narrateChapter10, narrateChapter11, narrateChapter12,
+        narrateChapter13,
     ]
 
-    @Argument(help: "The chapter number, 1 to 12.")
+    @Argument(help: "The chapter number, 1 to 13.")
     var number: Int
 
     @OptionGroup var options: ModelOptions

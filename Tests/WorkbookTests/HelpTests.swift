@@ -81,7 +81,7 @@ OVERVIEW: Narrate a chapter on a real digit, with the model's real numbers.
 USAGE: workbook chapter <number> [--model <path>] [--input-range <lo,hi>] [--digit <digit>]
 
 ARGUMENTS:
-  <number>                The chapter number, 1 to 12.
+  <number>                The chapter number, 1 to 13.
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -130,7 +130,7 @@ for the model's input tensor and every tensor an operator writes, named as in
 the .tflite file; integer codes as integers, float tensors as numbers.
 tools/crosscheck.py compares them with TFLite's own.
 
-USAGE: workbook tensors [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --mnist <images.idx.gz> [--first <first>]
+USAGE: workbook tensors [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--engine <engine>] [--batch <count>] [--instructions <path>] --mnist <images.idx.gz> [--first <first>]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -143,6 +143,13 @@ OPTIONS:
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
                           Micro), xnnpack (AUTO). (values: reference,
                           optimized, micro, xnnpack; default: reference)
+  --engine <engine>       fast (chapter 13: batched, packed, vectorized) or
+                          readable (chapter 9, one image at a time); the same
+                          integers. (values: fast, readable; default: fast)
+  --batch <count>         Images per batch of the fast engine. (default: 128)
+  --instructions <path>   The fast engine's instructions: avx512-vnni, avx2 or
+                          portable (default: the best this CPU offers).
+                          (values: avx512-vnni, avx2, portable)
   --mnist <images.idx.gz> An MNIST images file in IDX format, gzipped or not.
   --first <first>         Only the first N images.
   --version               Show the version.
@@ -162,7 +169,7 @@ architecture: --float-model, or the shipped models/mnist-float.tflite when its
 layers are the model's (otherwise the line says why it is left out). A progress
 bar goes to stderr when stderr is a terminal.
 
-USAGE: workbook eval [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --images <images.idx.gz> --labels <labels.idx.gz> [--first <first>] [--float-model <path>] [--table] [--timing]
+USAGE: workbook eval [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--engine <engine>] [--batch <count>] [--instructions <path>] --images <images.idx.gz> --labels <labels.idx.gz> [--first <first>] [--float-model <path>] [--table] [--timing]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -175,6 +182,13 @@ OPTIONS:
                           (BUILTIN_WITHOUT_DEFAULT_DELEGATES), micro (TFLite
                           Micro), xnnpack (AUTO). (values: reference,
                           optimized, micro, xnnpack; default: reference)
+  --engine <engine>       fast (chapter 13: batched, packed, vectorized) or
+                          readable (chapter 9, one image at a time); the same
+                          integers. (values: fast, readable; default: fast)
+  --batch <count>         Images per batch of the fast engine. (default: 128)
+  --instructions <path>   The fast engine's instructions: avx512-vnni, avx2 or
+                          portable (default: the best this CPU offers).
+                          (values: avx512-vnni, avx2, portable)
   --images <images.idx.gz>
                           MNIST images in IDX format, gzipped or not.
   --labels <labels.idx.gz>
