@@ -1,5 +1,6 @@
 // A coverage-guided fuzzer for the model path: bytes → chapter 1's reader and checks → every
-// network the chapters build from them → one image through each. Whatever the bytes, each
+// network the chapters build from them → one image through each (and through chapter 13's fast
+// engine, which must write the same integers). Whatever the bytes, each
 // step must end in a value or a thrown error; a trap, an overflow or a huge allocation is a bug,
 // and libFuzzer stops on it with the input that caused it.
 //
@@ -13,6 +14,7 @@ import Ch03FloatNetwork
 import Ch06Requantize
 import Ch09Network
 import Ch11Hardware
+import Ch13FastEngine
 
 /// One image with ink in the middle and every pixel value somewhere, so that every code path
 /// of the input mapping and the layers gets non-trivial numbers.
@@ -35,6 +37,15 @@ func exercise(_ bytes: [UInt8]) {
             guard let network = try? Network(model: model, family: family, pixelMapping: mapping) else { continue }
             guard let run = try? network.run(pixels: image) else { continue }
             _ = run.prediction
+            // Differential: chapter 13's engine must write chapter 9's integers, two images a batch.
+            if let fast = try? FastNetwork(network) {
+                let batch = (image + image).withUnsafeBufferPointer { fast.run(pixels: $0, rows: 2) }
+                for (_, tensor) in run.written where run.tensors[tensor]?.integers != nil {
+                    for row in 0..<2 where batch.tensors[tensor]!.values(row: row) != run.tensors[tensor]! {
+                        fatalError("the fast engine differs from chapter 9 in tensor \(tensor), \(family.rawValue)")
+                    }
+                }
+            }
             for layer in network.layers {
                 if let input = run.tensors[layer.scales.input.index]?.integers, layer.weights.outputCount > 0 {
                     _ = layer.trace(input, neuron: layer.weights.outputCount - 1)
