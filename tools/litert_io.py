@@ -38,10 +38,13 @@ def open_litert(model_path, resolver, preserve_all_tensors=False):
     """A LiteRT interpreter for model_path with tensors allocated.
 
     preserve_all_tensors keeps every intermediate tensor's memory to itself,
-    so after invoke() each operator's output can still be read.
+    so after invoke() each operator's output can still be read. One thread,
+    said outright (LiteRT's default is 1 today): the workbook runs on one, and
+    tools/benchmark.py compares the two.
     """
     interpreter = Interpreter(
         model_path=model_path,
+        num_threads=1,
         experimental_op_resolver_type=OpResolverType[resolver],
         experimental_preserve_all_tensors=preserve_all_tensors,
     )

@@ -741,7 +741,10 @@ OPTIONS:
     #expect(version.status == 0 && version.standardOutput == "0.2.0\n")
     let cases: [([String], Int32)] = [
         (["no-such-command"], 64),
-        (["chapter", "13"], 64),
+        (["chapter", "14"], 64),
+        (["eval", "--images", "x", "--labels", "y", "--batch", "0"], 64),
+        (["eval", "--images", "x", "--labels", "y", "--engine", "readable", "--instructions", "portable"], 64),
+        (["tensors", "--mnist", "x", "--instructions", "sse9"], 64),
         (["check", "--mnist", "x.idx"], 64),
         (["chapter", "4", "--digit", "64"], 64),
         (["inspect", "--model", "/no/such.tflite"], 1),
