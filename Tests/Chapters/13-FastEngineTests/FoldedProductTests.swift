@@ -63,7 +63,7 @@ struct RandomLayer {
     let inputZeroPoint: Int32
     let inputs: [[Int32]]
 
-    init(_ generator: inout SplitMix64, rows: Int, inputCount: Int, outputCount: Int, extreme: Bool) {
+    init(_ generator: inout SplitMix64, rows: Int, inputCount: Int, outputCount: Int, extreme: Bool, sparse: Bool = false) {
         let weightType: TensorType = Bool.random(using: &generator) ? .int8 : .uint8
         let inputType: TensorType = Bool.random(using: &generator) ? .int8 : .uint8
         (self.weightType, self.inputType) = (weightType, inputType)
@@ -78,9 +78,14 @@ struct RandomLayer {
         weights = QuantizedWeights(outputCount: outputCount, inputCount: inputCount, codes: codes, zeroPoints: zeroPoints)
         bias = QuantizedBias(codes: (0..<outputCount).map { _ in Int32.random(in: -(1 << 20)...(1 << 20), using: &generator) })
         inputZeroPoint = Int32.random(in: xRange, using: &generator)
+        // Sparse: some groups of 4 k hold the code whose byte is 0 in every image (the AVX-512
+        // kernel skips such groups), others in only some images (it must not).
+        let zeroCode: Int32 = inputType == .int8 ? -128 : 0
+        let blank = (0..<((inputCount + 3) / 4)).map { _ in sparse && Bool.random(using: &generator) }
         inputs = (0..<rows).map { _ in
-            (0..<inputCount).map { _ in
-                extreme ? (Bool.random(using: &generator) ? xRange.lowerBound : xRange.upperBound) : Int32.random(in: xRange, using: &generator)
+            (0..<inputCount).map { k in
+                if blank[k / 4] || (sparse && Int.random(in: 0..<3, using: &generator) == 0) { return zeroCode }
+                return extreme ? (Bool.random(using: &generator) ? xRange.lowerBound : xRange.upperBound) : Int32.random(in: xRange, using: &generator)
             }
         }
     }
@@ -95,8 +100,8 @@ func `random layers, every path gives chapter 4's accumulators plus chapter 5's 
     // Sizes around every boundary: K not a multiple of 4, N not of 16 or 32, rows not of 6.
     let sizes = [(1, 1, 1), (3, 5, 17), (7, 4, 16), (13, 33, 31), (6, 100, 10), (2, 784, 48), (12, 9, 64), (5, 130, 33)]
     for (case_, (rows, k, n)) in sizes.enumerated() {
-        for extreme in [false, true] {
-            let layer = RandomLayer(&generator, rows: rows, inputCount: k, outputCount: n, extreme: extreme)
+        for (extreme, sparse) in [(false, false), (true, false), (false, true)] {
+            let layer = RandomLayer(&generator, rows: rows, inputCount: k, outputCount: n, extreme: extreme, sparse: sparse)
             let folded = try FoldedZeroPoints(weights: layer.weights, weightType: layer.weightType, bias: layer.bias,
                                               inputType: layer.inputType, inputZeroPoint: layer.inputZeroPoint)
             let packed = PackedWeights(folded, outputCount: n, inputCount: k)
@@ -112,7 +117,7 @@ func `random layers, every path gives chapter 4's accumulators plus chapter 5's 
             for (r, expected) in layer.expected.enumerated() {
                 let inputSum = layer.inputs[r].reduce(Int32(0)) { $0 &+ ($1 + offset) }
                 let ours = (0..<n).map { sums[r * packed.paddedOutputCount + $0] &+ folded.inputSumFactor[$0] &* inputSum }
-                #expect(ours == expected, "case \(case_) (\(rows)×\(k)→\(n), \(layer.weightType) weights, \(layer.inputType) input, extreme \(extreme)), row \(r)")
+                #expect(ours == expected, "case \(case_) (\(rows)×\(k)→\(n), \(layer.weightType) weights, \(layer.inputType) input, extreme \(extreme), sparse \(sparse)), row \(r)")
                 // The scalar form of (13.1) says the same.
                 let unsigned = layer.inputs[r].map { UInt8($0 + offset) }
                 #expect((0..<n).map { folded.accumulator(channel: $0, unsignedInput: unsigned) } == expected)
