@@ -190,7 +190,8 @@ def main():
     count = min(args.first, len(pixels))
     pixels = pixels[:count]
 
-    workbook = "no workbook (--no-workbook)" if args.no_workbook else f"workbook {os.path.relpath(args.workbook, REPO)}"
+    workbook = ("no workbook (--no-workbook)" if args.no_workbook
+                else f"workbook {os.path.relpath(args.workbook, REPO)} (its fast engine, chapter 13; swift test proves it equal to chapter 9's)")
     print(f"Crosscheck: {count} MNIST test images, {workbook}, numpy port ports/numpy/port.py, "
           f"ai-edge-litert {litert_io.litert_version()}, tflite-micro {litert_io.tflm_version()}")
     print()

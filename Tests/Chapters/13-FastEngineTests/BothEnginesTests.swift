@@ -104,13 +104,15 @@ func `the fast engine writes chapter 9's tensors on every fixture digit`(_ item:
 let sharedMNIST = RepositoryFiles.root.deletingLastPathComponent().appendingPathComponent("shared/mnist")
 let sharedMNISTExists = FileManager.default.fileExists(atPath: sharedMNIST.appendingPathComponent("t10k-images-idx3-ubyte.gz").path)
 
-let bookCases = RepositoryFiles.bookModels.flatMap { model in
+// Every model with a fixture: tools/crosscheck.py compares the fast engine with TFLite on these
+// images, and this test carries that proof over to chapter 9's network.
+let mnistCases = RepositoryFiles.modelsWithFixtures.flatMap { model in
     KernelFamily.allCases.map { EngineCase(model: model, family: $0, path: InstructionPath.best) }
 }
 
 // Skipped (and said so in the test report) when ../shared/mnist is absent, as in a bare checkout.
 @Test(.enabled(if: sharedMNISTExists, "../shared/mnist is absent: the MNIST test set is not part of the repository"),
-      arguments: bookCases)
+      arguments: mnistCases)
 func `the fast engine writes chapter 9's tensors on the 10,000 MNIST test images`(_ item: EngineCase) throws {
     guard let network = try preparedNetwork(item.model, item.family) else { return }
     let fast = try FastNetwork(network, path: item.path)
