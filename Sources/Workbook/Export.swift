@@ -44,7 +44,7 @@ struct Export: ParsableCommand {
             var command = "workbook export --model \(loaded.name) --kernels \(contract.family.rawValue) --format \(format.rawValue) --vectors \(images.count)"
             if let mnist = digits.mnist { command += " --mnist \(mnist)" }
             let export = HardwareExport(contract: contract, vectors: golden, modelPath: loaded.name, command: command)
-            let files = export.files(format)
+            let files = export.writers(format)
             try write(files, to: out)
             print("\(loaded.name), \(contract.family.rawValue) kernels: \(contract.layers.count) layers and \(images.count) golden vectors, \(files.count) files in \(out)")
             print("wrote " + files.map(\.name).joined(separator: ", "))
@@ -69,7 +69,7 @@ struct Export: ParsableCommand {
         }
     }
 
-    func write(_ files: [ExportedFile], to directory: String) throws {
+    func write(_ files: [ExportedFileWriter], to directory: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw CommandFailure("\(directory): exists and is not a directory")
@@ -77,13 +77,19 @@ struct Export: ParsableCommand {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw CommandFailure("\(directory): cannot create the directory (\(error.localizedDescription))")
         }
-        // Every file is written whole beside its name first, then all are renamed into place:
-        // a failure (a full disk, no permission) leaves no half-written file behind.
+        // Every file is written beside its name first, a piece at a time as chapter 11 makes it
+        // (one array's text in memory at once), then all are renamed into place: a failure (a
+        // full disk, no permission) leaves no half-written file behind.
         let paths = files.map { (directory as NSString).appendingPathComponent($0.name) }
         var written: [String] = []
         for (file, path) in zip(files, paths) {
             let partial = path + ".partial"
-            do { try Data(file.bytes).write(to: URL(fileURLWithPath: partial)) } catch {
+            do {
+                guard FileManager.default.createFile(atPath: partial, contents: nil),
+                      let handle = FileHandle(forWritingAtPath: partial) else { throw CocoaError(.fileWriteNoPermission) }
+                defer { try? handle.close() }
+                try file.write { try handle.write(contentsOf: $0) }
+            } catch {
                 for leftover in written + [partial] { try? FileManager.default.removeItem(atPath: leftover) }
                 throw CommandFailure("\(path): cannot write (\(error.localizedDescription)); nothing was written")
             }

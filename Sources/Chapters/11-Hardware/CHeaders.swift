@@ -3,14 +3,18 @@
 // so that hardware/c/reference.c compiles with `gcc -std=c99 -Wall -Wextra -Werror`.
 
 extension HardwareExport {
-    /// One C initializer list, `perLine` values to a line.
-    func cValues(_ values: [Int32], perLine: Int) -> String {
-        stride(from: 0, to: values.count, by: perLine).map { start in
-            "    " + values[start..<min(start + perLine, values.count)].map { value in
+    /// One C initializer list, `perLine` values to a line, handed on a megabyte at a time.
+    func cValues(_ values: [Int32], perLine: Int, _ emit: (String) throws -> Void) rethrows {
+        var out = ""
+        for start in stride(from: 0, to: values.count, by: perLine) {
+            if start > 0 { out += "\n" }
+            out += "    " + values[start..<min(start + perLine, values.count)].map { value in
                 // −2^31 cannot be written as a literal of type int: C parses it as −(2^31).
                 value == Int32.min ? "(-2147483647 - 1)" : String(value)
             }.joined(separator: ", ") + ","
-        }.joined(separator: "\n")
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }
+        }
+        try emit(out)
     }
 
     /// The C type of an array's elements: the weights and the codes keep their 8-bit types; zero
@@ -21,10 +25,18 @@ extension HardwareExport {
         return "int32_t"
     }
 
-    func cArray(_ array: ExportArray) -> String {
+    func cArray(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
         let perLine = array.type.bits == 8 ? 16 : 8
-        return "/* \(array.summary): \(array.shapeText), row-major. */\n"
-            + "static const \(cType(array)) qw_\(array.name)[\(array.values.count)] = {\n\(cValues(array.values, perLine: perLine))\n};\n"
+        try emit("/* \(array.summary): \(array.shapeText), row-major. */\n"
+                 + "static const \(cType(array)) qw_\(array.name)[\(array.values.count)] = {\n")
+        try cValues(array.values, perLine: perLine, emit)
+        try emit("\n};\n")
+    }
+
+    func cArray(_ array: ExportArray) -> String {
+        var out = ""
+        cArray(array) { out += $0 }
+        return out
     }
 
     func cNetworkHeader() -> String {
@@ -96,7 +108,8 @@ extension HardwareExport {
         return out + "#endif\n"
     }
 
-    func cVectorsHeader() -> String {
+    /// vectors.h, an array at a time.
+    func cVectorsHeader(_ emit: (String) throws -> Void) rethrows {
         var out = """
             /* vectors.h: \(vectors.vectors.count) golden vectors from \(vectors.source), computed by the workbook's
              * \(contract.family.rawValue) kernels (chapter 9), which match TFLite bit for bit.
@@ -110,13 +123,18 @@ extension HardwareExport {
 
 
             """
-        for array in vectors.arrays(contract) { out += cArray(array) + "\n" }
+        try emit(out)
+        for (_, make) in vectors.arrayMakers(contract) {
+            try cArray(make(), emit)
+            try emit("\n")
+        }
+        out = ""
         let layers = contract.layers.indices
         out += "/* Layer by layer, for loops over QW_LAYER_COUNT. */\n"
         out += "static const int32_t *const qw_vectors_accumulators[QW_LAYER_COUNT] = {"
             + layers.map { "qw_vectors_layer\($0)_accumulators" }.joined(separator: ", ") + "};\n"
         out += "static const qw_code_t *const qw_vectors_outputs[QW_LAYER_COUNT] = {"
             + layers.map { "qw_vectors_layer\($0)_outputs" }.joined(separator: ", ") + "};\n\n"
-        return out + "#endif\n"
+        try emit(out + "#endif\n")
     }
 }

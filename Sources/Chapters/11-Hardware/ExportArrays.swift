@@ -99,18 +99,30 @@ extension NetworkContract {
 
 extension GoldenVectors {
     /// The golden vectors as arrays: [vector][element] each.
-    public func arrays(_ contract: NetworkContract) -> [ExportArray] {
-        let count = vectors.count
+    public func arrays(_ contract: NetworkContract) -> [ExportArray] { arrayMakers(contract).map { $0.make() } }
+
+    /// The same arrays, each gathered only when `make` is called: an export of 10,000 vectors
+    /// writes one before it gathers the next.
+    public func arrayMakers(_ contract: NetworkContract) -> [(name: String, make: @Sendable () -> ExportArray)] {
+        let (vectors, count) = (self.vectors, self.vectors.count)
         let codes = ElementType(contract.codeType)
-        var arrays = [ExportArray("vectors_input", "the codes the first layer reads", codes, [count, contract.inputCount], vectors.flatMap(\.input))]
+        var makers: [(name: String, make: @Sendable () -> ExportArray)] = [("vectors_input", {
+            ExportArray("vectors_input", "the codes the first layer reads", codes, [count, contract.inputCount], vectors.flatMap(\.input))
+        })]
         for (index, layer) in contract.layers.enumerated() {
-            arrays.append(ExportArray("vectors_layer\(index)_accumulators", "layer \(index)'s int32 accumulators, bias included, before requantization",
-                                      .int32, [count, layer.outputCount], vectors.flatMap { $0.accumulators[index] }))
-            arrays.append(ExportArray("vectors_layer\(index)_outputs", "layer \(index)'s output codes", codes,
-                                      [count, layer.outputCount], vectors.flatMap { $0.outputs[index] }))
+            makers.append(("vectors_layer\(index)_accumulators", {
+                ExportArray("vectors_layer\(index)_accumulators", "layer \(index)'s int32 accumulators, bias included, before requantization",
+                            .int32, [count, layer.outputCount], vectors.flatMap { $0.accumulators[index] })
+            }))
+            makers.append(("vectors_layer\(index)_outputs", {
+                ExportArray("vectors_layer\(index)_outputs", "layer \(index)'s output codes", codes,
+                            [count, layer.outputCount], vectors.flatMap { $0.outputs[index] })
+            }))
         }
-        arrays.append(ExportArray("vectors_classes", "the class: the index of the last layer's largest code, the first on a tie",
-                                  .int32, [count], vectors.map { Int32($0.predictedClass) }))
-        return arrays
+        makers.append(("vectors_classes", {
+            ExportArray("vectors_classes", "the class: the index of the last layer's largest code, the first on a tie",
+                        .int32, [count], vectors.map { Int32($0.predictedClass) })
+        }))
+        return makers
     }
 }

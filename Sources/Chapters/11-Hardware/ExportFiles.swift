@@ -27,6 +27,31 @@ public struct ExportedFile: Sendable {
     init(_ name: String, bytes: [UInt8]) { (self.name, self.bytes) = (name, bytes) }
 }
 
+/// How much text a writer gathers before it hands it on.
+let pieceSize = 1 << 20
+
+/// One file of an export, made only when it is written and handed over a piece at a time, so
+/// that a large export (`workbook export --vectors 10000`) never holds more than one array's
+/// text at once: `files` collects the pieces, `workbook export` writes each as it comes.
+public struct ExportedFileWriter: Sendable {
+    public let name: String
+    /// Calls `emit` with the file's bytes, in order, in pieces.
+    public let write: @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void
+
+    init(_ name: String, text: @escaping @Sendable () -> String) {
+        self.name = name
+        write = { emit in try emit(Array(text().utf8)) }
+    }
+    init(_ name: String, bytes: @escaping @Sendable () -> [UInt8]) {
+        self.name = name
+        write = { emit in try emit(bytes()) }
+    }
+    init(_ name: String, pieces: @escaping @Sendable (_ emit: (String) throws -> Void) throws -> Void) {
+        self.name = name
+        write = { emit in try pieces { try emit(Array($0.utf8)) } }
+    }
+}
+
 /// A contract and its golden vectors, ready to be written in any format.
 public struct HardwareExport: Sendable {
     public let contract: NetworkContract
@@ -39,19 +64,38 @@ public struct HardwareExport: Sendable {
         (self.contract, self.vectors, self.modelPath, self.command) = (contract, vectors, modelPath, command)
     }
 
-    var arrays: [ExportArray] { contract.arrays + vectors.arrays(contract) }
+    /// The contract's arrays and the vectors', each made when asked for.
+    var arrays: [(name: String, make: @Sendable () -> ExportArray)] {
+        contract.arrays.map { array in (array.name, { array }) } + vectors.arrayMakers(contract)
+    }
 
-    /// Every file of one format, README.md last.
-    public func files(_ format: ExportFormat) -> [ExportedFile] {
-        let files: [ExportedFile] = switch format {
-        case .c: [ExportedFile("network.h", cNetworkHeader()), ExportedFile("vectors.h", cVectorsHeader())]
-        case .mem: arrays.map { ExportedFile("\($0.name).mem", mem($0)) } + [ExportedFile("network.vh", verilogHeader())]
-        case .coe: arrays.map { ExportedFile("\($0.name).coe", coe($0)) }
-        case .mif: arrays.map { ExportedFile("\($0.name).mif", mif($0)) }
-        case .npy: arrays.map { ExportedFile("\($0.name).npy", bytes: npy($0)) } + parameterArrays.map { ExportedFile("\($0.name).npy", bytes: npy($0)) }
-        case .json: [ExportedFile("network.json", networkJSON()), ExportedFile("vectors.json", vectorsJSON())]
+    /// Every file of one format, README.md last, each made only when it is written.
+    public func writers(_ format: ExportFormat) -> [ExportedFileWriter] {
+        let export = self
+        let files: [ExportedFileWriter] = switch format {
+        case .c: [ExportedFileWriter("network.h") { export.cNetworkHeader() },
+                  ExportedFileWriter("vectors.h") { try export.cVectorsHeader($0) }]
+        case .mem: arrays.map { array in ExportedFileWriter("\(array.name).mem") { try export.mem(array.make(), $0) } }
+            + [ExportedFileWriter("network.vh") { export.verilogHeader() }]
+        case .coe: arrays.map { array in ExportedFileWriter("\(array.name).coe") { try export.coe(array.make(), $0) } }
+        case .mif: arrays.map { array in ExportedFileWriter("\(array.name).mif") { try export.mif(array.make(), $0) } }
+        case .npy: (arrays + parameterArrays.map { array in (array.name, { array }) }).map { array in
+            ExportedFileWriter("\(array.name).npy", bytes: { export.npy(array.make()) })
         }
-        return files + [ExportedFile("README.md", readme(format, files: files))]
+        case .json: [ExportedFileWriter("network.json") { export.networkJSON() },
+                     ExportedFileWriter("vectors.json") { try export.vectorsJSON($0) }]
+        }
+        let names = files.map(\.name)
+        return files + [ExportedFileWriter("README.md") { export.readme(format, files: names) }]
+    }
+
+    /// Every file of one format, whole, README.md last.
+    public func files(_ format: ExportFormat) -> [ExportedFile] {
+        writers(format).map { writer in
+            var bytes: [UInt8] = []
+            try! writer.write { bytes += $0 }  // collecting into memory cannot fail
+            return ExportedFile(writer.name, bytes: bytes)
+        }
     }
 
     var provenance: String {
@@ -65,30 +109,42 @@ public struct HardwareExport: Sendable {
     // snippet.mem
     /// $readmemh: one value per line, `hexDigits` hex digits of its two's-complement pattern,
     /// element 0 first (row-major), so `reg [bits-1:0] m [0:count-1]` receives element i at m[i].
-    func mem(_ array: ExportArray) -> String {
+    func mem(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
         var out = "// \(array.name)\(array.shapeText): \(array.summary); \(array.type.rawValue), \(array.type.bits) bits, row-major\n"
-        for value in array.values { out += array.type.hex(value) + "\n" }
-        return out
+        for value in array.values {
+            out += array.type.hex(value) + "\n"
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }  // a megabyte at a time
+        }
+        try emit(out)
     }
     // snippet.end
 
     /// Xilinx .coe: the same values, comma-separated, the last one ended by a semicolon.
-    func coe(_ array: ExportArray) -> String {
+    func coe(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
         var out = "; \(array.name)\(array.shapeText): \(array.summary); \(array.type.rawValue), \(array.type.bits) bits, row-major\n"
         out += "memory_initialization_radix=16;\nmemory_initialization_vector=\n"
         for (index, value) in array.values.enumerated() {
             out += array.type.hex(value) + (index == array.values.count - 1 ? ";\n" : ",\n")
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }
         }
-        return out
+        try emit(out)
     }
 
     /// Intel .mif: WIDTH bits per word, DEPTH words, one "address : value;" line each.
-    func mif(_ array: ExportArray) -> String {
+    func mif(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
         var out = "-- \(array.name)\(array.shapeText): \(array.summary); \(array.type.rawValue), \(array.type.bits) bits, row-major\n"
         out += "WIDTH=\(array.type.bits);\nDEPTH=\(array.values.count);\nADDRESS_RADIX=UNS;\nDATA_RADIX=HEX;\nCONTENT BEGIN\n"
-        for (address, value) in array.values.enumerated() { out += "\t\(address) : \(array.type.hex(value));\n" }
-        return out + "END;\n"
+        for (address, value) in array.values.enumerated() {
+            out += "\t\(address) : \(array.type.hex(value));\n"
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }
+        }
+        try emit(out + "END;\n")
     }
+
+    /// The three memory files whole, as text (for the tests).
+    func mem(_ array: ExportArray) -> String { var out = ""; mem(array) { out += $0 }; return out }
+    func coe(_ array: ExportArray) -> String { var out = ""; coe(array) { out += $0 }; return out }
+    func mif(_ array: ExportArray) -> String { var out = ""; mif(array) { out += $0 }; return out }
 
     /// network.vh: the parameters of hardware/verilog/fully_connected.v for each layer, and the
     /// sizes the testbench needs.
@@ -168,16 +224,17 @@ public struct HardwareExport: Sendable {
         return out
     }
 
-    func vectorsJSON() -> String {
+    /// vectors.json, a vector at a time.
+    func vectorsJSON(_ out: (String) throws -> Void) rethrows {
         func list(_ values: [Int32]) -> String { "[" + values.map(String.init).joined(separator: ", ") + "]" }
-        var out = "{\"source\": \(quoted(vectors.source)), \"count\": \(vectors.vectors.count), \"vectors\": [\n"
-        out += vectors.vectors.map { vector in
-            var text = " {\"input\": \(list(vector.input)),\n  \"layers\": [\n"
+        try out("{\"source\": \(quoted(vectors.source)), \"count\": \(vectors.vectors.count), \"vectors\": [\n")
+        for (index, vector) in vectors.vectors.enumerated() {
+            var text = (index > 0 ? ",\n" : "") + " {\"input\": \(list(vector.input)),\n  \"layers\": [\n"
             text += zip(vector.accumulators, vector.outputs).map { "   {\"accumulators\": \(list($0)),\n    \"outputs\": \(list($1))}" }
                 .joined(separator: ",\n")
-            return text + "],\n  \"class\": \(vector.predictedClass)}"
-        }.joined(separator: ",\n")
-        return out + "]}\n"
+            try out(text + "],\n  \"class\": \(vector.predictedClass)}")
+        }
+        try out("]}\n")
     }
 
     /// A JSON string, escaped by the one JSON writer (a path may hold any character).

@@ -2,7 +2,7 @@
 // with them, and how each format packs the values, so the directory explains itself.
 
 extension HardwareExport {
-    func readme(_ format: ExportFormat, files: [ExportedFile]) -> String {
+    func readme(_ format: ExportFormat, files: [String]) -> String {
         let rounding = contract.rounding == .tiesAwayFromZero
             ? "ties away from zero (gemmlowp RoundingDivideByPOT, as TFLite Micro)"
             : "ties toward +∞ (ARM VRSHL, as LiteRT's builtin kernels)"
@@ -40,14 +40,16 @@ extension HardwareExport {
             out += "output codes from \(softmax.outputZeroPoint).\n"
         }
         out += "\n## The arrays\n\n| array | holds | shape | type |\n|---|---|---|---|\n"
-        for array in arrays + (format == .npy ? parameterArrays : []) {
+        // Each array made in turn and let go (an export of 10,000 vectors holds one at a time).
+        for make in arrays.map(\.make) + (format == .npy ? parameterArrays.map { array in { array } } : []) {
+            let array = make()
             out += "| `\(array.name)` | \(array.summary) | \(array.shapeText) | \(array.type.rawValue) |\n"
         }
         out += "\nZero points are int16 because they can be int8 or uint8 values (−128…255).\n"
         out += "A per-tensor layer repeats its one zero point, M0 and shift for every channel.\n"
         out += "The golden vectors are [vector][element]: vector v of an array of width n starts at element v·n.\n"
         out += "\n## Packing (\(format.rawValue))\n\n" + packing(format) + "\n"
-        out += "\n## Files\n\n" + files.map { "- `\($0.name)`" }.joined(separator: "\n") + "\n"
+        out += "\n## Files\n\n" + files.map { "- `\($0)`" }.joined(separator: "\n") + "\n"
         return out
     }
 
