@@ -3,7 +3,10 @@
 
 import ArgumentParser
 import Ch01TFLiteFile
+import Ch02Affine
+import Ch09Network
 import Ch11Hardware
+import Ch13FastEngine
 
 struct Widths: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,11 +22,31 @@ struct Widths: ParsableCommand {
             let contract = try self.contract.contract(of: loaded)
             let (images, source) = try digits.images()
             let measured: (survey: AccumulatorSurvey, classAgreements: Int)
-            do { measured = try AccumulatorSurvey.measure(contract, model: loaded.model, images: images, pixelMapping: loaded.pixelMapping) } catch {
+            do { measured = try survey(contract, loaded, images: images, source: source) } catch let failure as CommandFailure {
+                throw failure
+            } catch {
                 throw CommandFailure("\(loaded.name): \(error)")
             }
             print(widthReport(contract, measured.survey, classAgreements: measured.classAgreements, source: source, model: loaded.name), terminator: "")
         }
+    }
+
+    /// AccumulatorSurvey.measure's survey, with chapter 13's fast engine running the images in
+    /// batches (the same accumulators as chapter 9's network, which measure runs).
+    func survey(_ contract: NetworkContract, _ loaded: LoadedModel, images: [[UInt8]], source: String)
+        throws -> (survey: AccumulatorSurvey, classAgreements: Int) {
+        let fast = try FastNetwork(Network(model: loaded.model, family: contract.family, pixelMapping: loaded.pixelMapping))
+        var survey = AccumulatorSurvey(layerCount: contract.layers.count)
+        var agreements = 0
+        try forEachBatch(fast, images: images[...], batch: 128, source: source) { _, batch in
+            for row in 0..<batch.rows {
+                let run = fast.networkRun(batch, row: row)
+                survey.observe(contract.layers.map { run.accumulators[$0.outputTensor] ?? [] })
+                let logits = run.tensors[contract.layers[contract.layers.count - 1].outputTensor]?.integers ?? []
+                if argmax(logits) == run.prediction { agreements += 1 }
+            }
+        }
+        return (survey, agreements)
     }
 
     /// Chapter 11's table: per layer the widths of the factors, the product, the accumulator
