@@ -56,7 +56,8 @@ public func narrateChapter13(_ context: NarrationContext) throws -> String {
         guard let readable = try? Network(model: context.model, family: family) else { continue }  // micro refuses uint8
         let runs = try images.map { try readable.run(pixels: $0) }
         for path in InstructionPath.available {
-            let batch = flat.withUnsafeBufferPointer { try! FastNetwork(readable, path: path).run(pixels: $0, rows: images.count) }
+            let engine = try FastNetwork(readable, path: path)
+            let batch = flat.withUnsafeBufferPointer { engine.run(pixels: $0, rows: images.count) }
             for (row, run) in runs.enumerated() {
                 for (_, tensor) in run.written {
                     if batch.tensors[tensor]!.values(row: row) != run.tensors[tensor]! { differing += 1 }

@@ -149,17 +149,6 @@ struct ShippedBytes {
     }
 }
 
-/// A fixed-seed generator, so a failure names a mutation that can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15  // wrapping by design: this is the generator's arithmetic
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Test func `random damage to the tables never crashes the reader`() throws {
     let file = try ShippedBytes()

@@ -3,6 +3,7 @@
 // for SRDHM. Every tolerance is 0: these are exact integer operations.
 
 import Ch06Requantize
+import TestSupport
 import Testing
 
 /// Values where the roundings change their minds: the ends of Int32, ±1, powers of two and
@@ -16,17 +17,6 @@ let edgeValues: [Int32] = {
     return values.sorted()
 }()
 
-/// SplitMix64: a small seeded generator, so a failing random case can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15  // wrapping is the algorithm, not an accident
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// SRDHM written differently: round(a·b / 2^31) with ties up is floor((a·b + 2^30) / 2^31),
 /// and an arithmetic shift of an Int64 is a floor division.

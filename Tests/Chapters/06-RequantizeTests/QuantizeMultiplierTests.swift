@@ -3,6 +3,7 @@
 
 import Ch06Requantize
 import Foundation
+import TestSupport
 import Testing
 
 /// The same computation with the C library's frexp and round, as quantization_util.cc writes it.

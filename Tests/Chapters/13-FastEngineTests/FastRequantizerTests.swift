@@ -6,6 +6,7 @@ import Ch01TFLiteFile
 import Ch06Requantize
 import Ch07Clamp
 import Ch13FastEngine
+import TestSupport
 import Testing
 
 /// Accumulators that land on exact ties of M·acc for M = 2^−e, and the ends of int32.

@@ -10,17 +10,6 @@ import Ch13FastEngine
 import TestSupport
 import Testing
 
-/// SplitMix64: a small seeded generator, so a failing random case can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15  // wrapping is the algorithm, not an accident
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Test func `the first neuron of mnist-int8 on the first fixture digit, folded, its accumulator is chapter 9's`() throws {
     let network = try Network(model: Model.load(path: RepositoryFiles.path("models/mnist-int8.tflite")), family: .reference)
