@@ -34,6 +34,31 @@ def tflm_version():
     return importlib.metadata.version("tflite-micro")
 
 
+def file_tensor_count(model_path):
+    """How many tensors subgraph 0 of the .tflite file declares. LiteRT lists more: some kernels
+    (MEAN, for one) add unnamed temporaries after the file's tensors, which TFLite Micro
+    does not have and no fixture keeps. Read from the FlatBuffer: Model.subgraphs (field 2),
+    then SubGraph.tensors (field 0), a vector whose length is the count."""
+    import struct
+    with open(model_path, "rb") as file:
+        data = file.read()
+
+    def u32(at):
+        return struct.unpack_from("<I", data, at)[0]
+
+    def field(table, index):
+        vtable = table - struct.unpack_from("<i", data, table)[0]
+        entry = vtable + 4 + 2 * index
+        offset = struct.unpack_from("<H", data, entry)[0] if entry < vtable + struct.unpack_from("<H", data, vtable)[0] else 0
+        if offset == 0:
+            raise ValueError(f"{model_path}: field {index} of the table at byte {table} is absent")
+        return table + offset + u32(table + offset)  # where the referenced vector starts
+
+    subgraphs = field(u32(0), 2)
+    first_subgraph = subgraphs + 4 + u32(subgraphs + 4)
+    return u32(field(first_subgraph, 0))
+
+
 def open_litert(model_path, resolver, preserve_all_tensors=False):
     """A LiteRT interpreter for model_path with tensors allocated.
 

@@ -5,7 +5,7 @@ models/manifest.json is the one home of these facts, read by the Swift code
 hardware/run-checks.sh through its command line. Adding a model is one line
 there. Paths are relative to the repository root, in manifest order.
 
-    python tools/manifest.py models [--kind shipped|variant|own] [--quantized]
+    python tools/manifest.py models [--kind shipped|variant|own|cnn] [--quantized]
         one model path per line
     python tools/manifest.py contract MODEL
         the model's contract families, space-separated, the default export family first
@@ -34,7 +34,7 @@ _RUNTIMES = {family["family"]: family["runtime"] for family in _MANIFEST["famili
 
 
 def models(kind=None, quantized=None):
-    """Model paths, optionally only one kind ("shipped", "variant" or "own") or only (non-)quantized ones."""
+    """Model paths, optionally only one kind ("shipped", "variant", "own" or "cnn") or only (non-)quantized ones."""
     return [entry["model"] for entry in _MANIFEST["models"]
             if (kind is None or entry["kind"] == kind)
             and (quantized is None or entry["quantized"] == quantized)]
@@ -45,6 +45,10 @@ def _entry(model_path):
         return _ENTRIES[model_path]
     except KeyError:
         raise KeyError(f"{model_path} is not in models/manifest.json") from None
+
+
+def kind_of(model_path):
+    return _entry(model_path)["kind"]
 
 
 def fixture_of(model_path):
@@ -75,7 +79,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("models", help="print the model paths, one per line")
-    listing.add_argument("--kind", choices=["shipped", "variant", "own"])
+    listing.add_argument("--kind", choices=["shipped", "variant", "own", "cnn"])
     listing.add_argument("--quantized", action="store_true", help="only the quantized models")
     contract = commands.add_parser("contract", help="print a model's contract families, space-separated")
     contract.add_argument("model")

