@@ -121,6 +121,40 @@ let package = Package(
             dependencies: ["Ch13FastEngine", "Ch09Network", "Ch06Requantize", "Ch07Clamp", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch01TFLiteFile", "TestSupport"],
             path: "Tests/Chapters/13-FastEngineTests"),
 
+        // Part two: convolutional networks.
+        // Chapter 14: convolution: a matrix product over patches, the padding filled with Z_in;
+        // CONV_2D and DEPTHWISE_CONV_2D from chapters 4 to 7.
+        .target(
+            name: "Ch14Convolution",
+            dependencies: ["Ch01TFLiteFile", "Ch04ZeroPointMatmul", "Ch05Bias", "Ch06Requantize", "Ch07Clamp", "Ch09Network"],
+            path: "Sources/Chapters/14-Convolution", swiftSettings: optimizedEvenInDebug),
+        .testTarget(
+            name: "Ch14ConvolutionTests",
+            dependencies: ["Ch14Convolution", "Ch01TFLiteFile", "Ch04ZeroPointMatmul", "Ch06Requantize", "TestSupport"],
+            path: "Tests/Chapters/14-ConvolutionTests"),
+
+        // Chapter 15: pooling: MAX_POOL_2D, AVERAGE_POOL_2D's rounded division, and MEAN
+        // (global average pooling) with its requantization.
+        .target(
+            name: "Ch15Pooling",
+            dependencies: ["Ch01TFLiteFile", "Ch06Requantize", "Ch07Clamp", "Ch09Network", "Ch14Convolution"],
+            path: "Sources/Chapters/15-Pooling", swiftSettings: optimizedEvenInDebug),
+        .testTarget(
+            name: "Ch15PoolingTests",
+            dependencies: ["Ch15Pooling", "Ch14Convolution", "Ch01TFLiteFile", "Ch06Requantize", "TestSupport"],
+            path: "Tests/Chapters/15-PoolingTests"),
+
+        // Chapter 16: the convolutional network: part two's operators in chapter 9's network,
+        // every tensor equal to TFLite's in every family.
+        .target(
+            name: "Ch16ConvolutionalNetwork",
+            dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch06Requantize", "Ch09Network", "Ch14Convolution", "Ch15Pooling"],
+            path: "Sources/Chapters/16-ConvolutionalNetwork"),
+        .testTarget(
+            name: "Ch16ConvolutionalNetworkTests",
+            dependencies: ["Ch16ConvolutionalNetwork", "Ch09Network", "Ch13FastEngine", "Ch01TFLiteFile", "Ch06Requantize", "TestSupport"],
+            path: "Tests/Chapters/16-ConvolutionalNetworkTests"),
+
         // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures
         // are (ShippedFiles, which the binary needs); the tests' oracle and helpers
         // (TestSupport, linked into tests only); one JSON writer; and the machinery that keeps
@@ -162,6 +196,7 @@ let package = Package(
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
                 "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware", "Ch12YourPort", "Ch13FastEngine",
+                "Ch14Convolution", "Ch15Pooling", "Ch16ConvolutionalNetwork",
                 "BookMachinery", "ShippedFiles", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

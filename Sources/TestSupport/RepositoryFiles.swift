@@ -16,13 +16,17 @@ public enum RepositoryFiles {
     /// The shipped models (models/*.tflite), by path relative to the checkout.
     public static var shippedModels: [String] { manifest.shippedModels.map(\.model) }
 
-    /// Every model with a fixture: the shipped ones, the variants in models/variants/, and the
-    /// models converted as people convert their own (models/own/).
-    public static var modelsWithFixtures: [String] { manifest.models.map(\.model) }
+    /// Every MLP with a fixture, what part one (chapters 1–13) computes: the shipped ones, the
+    /// variants in models/variants/, and the models converted as people convert their own
+    /// (models/own/). The CNNs of part two are `convolutionalModels`.
+    public static var modelsWithFixtures: [String] { manifest.models.filter { $0.kind != "cnn" }.map(\.model) }
 
-    /// The book's models (shipped and variants): trained on pixel/255, input S = 1/255, every
+    /// The convolutional networks of part two (models/cnn/, tools/cnn_models.py), all with fixtures.
+    public static var convolutionalModels: [String] { manifest.models.filter { $0.kind == "cnn" }.map(\.model) }
+
+    /// The book's MLPs (shipped and variants): trained on pixel/255, input S = 1/255, every
     /// layer with a bias, a SOFTMAX last. Tests of claims about those models use these.
-    public static var bookModels: [String] { manifest.models.filter { $0.kind != "own" }.map(\.model) }
+    public static var bookModels: [String] { manifest.models.filter { $0.kind == "shipped" || $0.kind == "variant" }.map(\.model) }
 
     /// The models in models/own/, as a person's converter writes them (tools/own_models.py).
     public static var ownModels: [String] { manifest.models.filter { $0.kind == "own" }.map(\.model) }

@@ -1,8 +1,10 @@
 // `workbook inspect` (chapter 1): what netron shows, and what it does not — for each
-// FULLY_CONNECTED, where S1, S2 and S3 of M = S1·S2/S3 live.
+// FULLY_CONNECTED and convolution, where S1, S2 and S3 of M = S1·S2/S3 live; for each window
+// (chapter 14), where it sits: padding on each side, strides, output size.
 
 import ArgumentParser
 import Ch01TFLiteFile
+import Ch14Convolution
 import Foundation
 import JSONText
 
@@ -39,7 +41,7 @@ struct InspectReport {
     init(model: Model) throws {
         self.model = model
         family = try model.family()
-        layers = try model.fullyConnectedLayers()
+        layers = try model.fullyConnectedLayers() + model.convolutionLayers()
         shapes = try model.staticShapes()
     }
 
@@ -54,6 +56,11 @@ struct InspectReport {
             out += "\noperator \(op.index): \(code.name)\(optionsText(op.options))\n"
             if let layer = layers.first(where: { $0.operatorIndex == op.index }) {
                 out += layerText(layer)
+                if let window = windowText(op, layer.input, weights: layer.weights) { out += window }
+            } else if case .pool = op.options, let window = windowText(op, graph.tensors[op.inputs[0]], weights: nil) {
+                for index in op.inputs where index >= 0 { out += "  reads   \(describe(graph.tensors[index]))\n" }
+                for index in op.outputs { out += "  writes  \(describe(graph.tensors[index]))\n" }
+                out += window
             } else if shapes.shapeOperators.contains(op.index), let written = op.outputs.first, let values = shapes.values[written] {
                 let shown = graph.tensors[written].shape.isEmpty && values.count == 1 ? "\(values[0]) (a single number)" : "\(values)"
                 out += "  writes  tensor \(written) '\(graph.tensors[written].name)' = \(shown), a shape: evaluated once from the static shapes (batch 1)\n"
@@ -77,8 +84,34 @@ struct InspectReport {
         case .reshape(let shape): shape.isEmpty ? "" : ", new shape \(shape)"
         case .stridedSlice(let masks): masks.shrinkAxis != 0 ? ", shrink_axis_mask \(masks.shrinkAxis)" : ""
         case .pack(_, let axis): ", axis \(axis)"
+        case .convolution(let o):
+            ", padding \(o.padding.rawValue), stride \(o.strideHeight)×\(o.strideWidth)"
+                + (o.dilationHeight == 1 && o.dilationWidth == 1 ? "" : ", dilation \(o.dilationHeight)×\(o.dilationWidth)")
+                + (o.depthMultiplier == 1 ? "" : ", depth multiplier \(o.depthMultiplier)") + ", fused activation \(o.fusedActivation.rawValue)"
+        case .pool(let o):
+            ", window \(o.filterHeight)×\(o.filterWidth), padding \(o.padding.rawValue), stride \(o.strideHeight)×\(o.strideWidth), fused activation \(o.fusedActivation.rawValue)"
+        case .reducer(let keepDims): ", keep_dims \(keepDims)"
         case .shape, .none, .other: ""
         }
+    }
+
+    /// Where a convolution's or pooling's window sits (chapter 14's arithmetic): the padding on
+    /// each side and the output size it gives; nil for a shape the window cannot slide over.
+    func windowText(_ op: Operator, _ input: Tensor, weights: Tensor?) -> String? {
+        guard let image = ImageShape(input) else { return nil }
+        let geometry: WindowGeometry
+        switch op.options {
+        case .convolution(let options):
+            guard let filter = weights, filter.shape.count == 4 else { return nil }
+            geometry = WindowGeometry(inputHeight: image.height, inputWidth: image.width,
+                                      windowHeight: filter.shape[1], windowWidth: filter.shape[2], options: options)
+        case .pool(let options):
+            geometry = WindowGeometry(inputHeight: image.height, inputWidth: image.width, options: options)
+        default:
+            return nil
+        }
+        let (h, w) = (geometry.height, geometry.width)
+        return "  window  \(h.window)×\(w.window) over \(image.height)×\(image.width): padding top \(h.paddingBefore), bottom \(h.paddingAfter), left \(w.paddingBefore), right \(w.paddingAfter); output \(h.outputSize)×\(w.outputSize)\n"
     }
 
     func layerText(_ layer: LayerScales) -> String {

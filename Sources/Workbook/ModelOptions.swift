@@ -5,6 +5,7 @@ import Ch01TFLiteFile
 import Ch02Affine
 import Ch06Requantize
 import Ch09Network
+import Ch16ConvolutionalNetwork
 import Foundation
 import ShippedFiles
 
@@ -60,7 +61,7 @@ struct LoadedModel {
         if family != .reference, (try? model.family()) == .float {
             throw CommandFailure("\(name): a float model is computed in float32 in the order of TFLite's reference kernels; LiteRT's optimized and XNNPACK float kernels add in other orders (chapter 3), so --kernels \(family.rawValue) is not computed for it")
         }
-        do { return try Network(model: model, family: family, pixelMapping: pixelMapping) } catch {
+        do { return try Network(wholeBook: model, family: family, pixelMapping: pixelMapping) } catch {
             throw CommandFailure("\(name): \(error)")
         }
     }

@@ -13,6 +13,12 @@ public enum SupportedOperator: String, CaseIterable, Sendable {
     case shape = "SHAPE"
     case stridedSlice = "STRIDED_SLICE"
     case pack = "PACK"
+    // Part two: convolutional networks (chapters 14 to 16).
+    case conv2D = "CONV_2D"
+    case depthwiseConv2D = "DEPTHWISE_CONV_2D"
+    case maxPool2D = "MAX_POOL_2D"
+    case averagePool2D = "AVERAGE_POOL_2D"
+    case mean = "MEAN"
 
     /// The builtin code in the schema.
     public var code: Int32 {
@@ -25,6 +31,11 @@ public enum SupportedOperator: String, CaseIterable, Sendable {
         case .shape: 77
         case .stridedSlice: 45
         case .pack: 83
+        case .conv2D: 3
+        case .depthwiseConv2D: 4
+        case .maxPool2D: 17
+        case .averagePool2D: 1
+        case .mean: 40
         }
     }
 
@@ -32,6 +43,17 @@ public enum SupportedOperator: String, CaseIterable, Sendable {
         guard let op = Self.allCases.first(where: { $0.code == code }) else { return nil }
         self = op
     }
+
+    /// The operators of part two, computed by chapters 14 and 15 rather than by chapter 9.
+    public var isConvolutional: Bool {
+        switch self {
+        case .conv2D, .depthwiseConv2D, .maxPool2D, .averagePool2D, .mean: true
+        default: false
+        }
+    }
+
+    /// The operators with weights: their (S1, S2, S3) are a layer's (LayerScales.swift).
+    public var hasWeights: Bool { self == .fullyConnected || self == .conv2D || self == .depthwiseConv2D }
 
     /// The operators that only compute a shape (an int32 vector), never touch an image's values.
     public var computesShape: Bool { self == .shape || self == .stridedSlice || self == .pack }

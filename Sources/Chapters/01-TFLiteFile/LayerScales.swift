@@ -2,9 +2,12 @@
 // M = S1·S2/S3 and where each comes from. S3, the one the seed could not find, is the scale of
 // the operator's *output tensor*.
 
-/// The quantization of one FULLY_CONNECTED operator, gathered from its four tensors.
+/// The quantization of one FULLY_CONNECTED operator, gathered from its four tensors; in part
+/// two, of a CONV_2D or DEPTHWISE_CONV_2D too, which have the same four.
 public struct LayerScales: Sendable {
     public let operatorIndex: Int
+    /// "FULLY_CONNECTED", "CONV_2D" or "DEPTHWISE_CONV_2D", for messages.
+    public let operatorName: String
     public let input: Tensor       // S1, Z1
     public let weights: Tensor     // S2 (one, or one per output channel), Z2
     public let bias: Tensor?       // int32, scale S1·S2
@@ -40,15 +43,26 @@ public struct LayerScales: Sendable {
 extension Model {
     /// The scales of every FULLY_CONNECTED operator of the main subgraph, in execution order.
     public func fullyConnectedLayers() throws -> [LayerScales] {
+        try weightedLayers([.fullyConnected])
+    }
+
+    /// The scales of every CONV_2D and DEPTHWISE_CONV_2D, in execution order (part two).
+    public func convolutionLayers() throws -> [LayerScales] {
+        try weightedLayers([.conv2D, .depthwiseConv2D])
+    }
+
+    /// Every operator of `kinds`: input, weights, optional bias, output.
+    func weightedLayers(_ kinds: Set<SupportedOperator>) throws -> [LayerScales] {
         try main.operators.compactMap { op in
-            guard operatorCodes[op.opcodeIndex].code == SupportedOperator.fullyConnected.code else { return nil }
+            guard let kind = SupportedOperator(code: operatorCodes[op.opcodeIndex].code), kinds.contains(kind) else { return nil }
             guard op.inputs.count >= 2, op.inputs[0] >= 0, op.inputs[1] >= 0, let outputIndex = op.outputs.first else {
-                throw FlatBufferError("operator \(op.index) (FULLY_CONNECTED) needs an input, weights and an output tensor")
+                throw FlatBufferError("operator \(op.index) (\(kind.rawValue)) needs an input, weights and an output tensor")
             }
             let bias = op.inputs.count > 2 && op.inputs[2] >= 0 ? main.tensors[op.inputs[2]] : nil
             return LayerScales(
-                operatorIndex: op.index, input: main.tensors[op.inputs[0]], weights: main.tensors[op.inputs[1]],
-                bias: bias, output: main.tensors[outputIndex], fusedActivation: op.options.fusedActivation ?? .none)
+                operatorIndex: op.index, operatorName: kind.rawValue, input: main.tensors[op.inputs[0]],
+                weights: main.tensors[op.inputs[1]], bias: bias, output: main.tensors[outputIndex],
+                fusedActivation: op.options.fusedActivation ?? .none)
         }
     }
 }

@@ -112,13 +112,68 @@ public enum BuiltinOptions: Sendable, Equatable {
     case stridedSlice(StridedSliceMasks)
     case pack(valuesCount: Int32, axis: Int32)
     case shape(outputType: TensorType)
+    /// CONV_2D and DEPTHWISE_CONV_2D (part two): the window's geometry and the fused activation.
+    case convolution(ConvolutionOptions)
+    /// MAX_POOL_2D and AVERAGE_POOL_2D.
+    case pool(PoolOptions)
+    /// MEAN (and the other reductions): whether the reduced dimensions stay, as 1.
+    case reducer(keepDims: Bool)
     /// Options of an operator the workbook does not compute: only their union tag is kept.
     case other(unionType: UInt8)
 
-    /// The activation folded into the operator (FULLY_CONNECTED only).
+    /// The activation folded into the operator (FULLY_CONNECTED, the convolutions, pooling).
     public var fusedActivation: ActivationFunction? {
-        if case .fullyConnected(let activation, _) = self { return activation }
-        return nil
+        switch self {
+        case .fullyConnected(let activation, _): activation
+        case .convolution(let options): options.fusedActivation
+        case .pool(let options): options.fusedActivation
+        default: nil
+        }
+    }
+}
+
+/// `Padding`: how a window that would hang over the image's edge is placed.
+public enum Padding: String, Sendable, Equatable {
+    /// Output size ⌈in/stride⌉: the input is padded as evenly as possible (chapter 14).
+    case same = "SAME"
+    /// Output size ⌈(in − window + 1)/stride⌉: the window never leaves the image.
+    case valid = "VALID"
+}
+
+/// `Conv2DOptions` and `DepthwiseConv2DOptions`, one shape: a plain convolution has depth
+/// multiplier 1. Every number is checked where it is read (ModelReader.swift): at least 1, and
+/// small enough that no size computed from it overflows.
+public struct ConvolutionOptions: Sendable, Equatable {
+    public var padding: Padding
+    public var strideHeight: Int
+    public var strideWidth: Int
+    public var dilationHeight: Int
+    public var dilationWidth: Int
+    /// DEPTHWISE_CONV_2D: output channels per input channel; 1 for CONV_2D.
+    public var depthMultiplier: Int
+    public var fusedActivation: ActivationFunction
+
+    public init(padding: Padding, strideHeight: Int, strideWidth: Int, dilationHeight: Int = 1, dilationWidth: Int = 1,
+                depthMultiplier: Int = 1, fusedActivation: ActivationFunction = .none) {
+        (self.padding, self.strideHeight, self.strideWidth) = (padding, strideHeight, strideWidth)
+        (self.dilationHeight, self.dilationWidth) = (dilationHeight, dilationWidth)
+        (self.depthMultiplier, self.fusedActivation) = (depthMultiplier, fusedActivation)
+    }
+}
+
+/// `Pool2DOptions`: the window's size and steps, and the fused activation.
+public struct PoolOptions: Sendable, Equatable {
+    public var padding: Padding
+    public var strideHeight: Int
+    public var strideWidth: Int
+    public var filterHeight: Int
+    public var filterWidth: Int
+    public var fusedActivation: ActivationFunction
+
+    public init(padding: Padding, strideHeight: Int, strideWidth: Int, filterHeight: Int, filterWidth: Int,
+                fusedActivation: ActivationFunction = .none) {
+        (self.padding, self.strideHeight, self.strideWidth) = (padding, strideHeight, strideWidth)
+        (self.filterHeight, self.filterWidth, self.fusedActivation) = (filterHeight, filterWidth, fusedActivation)
     }
 }
 

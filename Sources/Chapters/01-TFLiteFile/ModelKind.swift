@@ -68,9 +68,10 @@ extension Model {
                 advice: "convert it with TFLITE_BUILTINS_INT8 instead of EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8",
                 python: UnsupportedModel.fullIntegerConversion)
         }
-        for layer in try fullyConnectedLayers() where layer.input.type == .float32 && layer.weights.type != .float32 {
+        let weighted = try fullyConnectedLayers() + convolutionLayers()
+        for layer in weighted where layer.input.type == .float32 && layer.weights.type != .float32 {
             throw UnsupportedModel(
-                kind: "a dynamic-range (hybrid) model: operator \(layer.operatorIndex) (FULLY_CONNECTED) has \(layer.weights.type) weights but a float32 input, so TFLite quantizes each input on the fly and computes in float; there is no integer network to rebuild",
+                kind: "a dynamic-range (hybrid) model: operator \(layer.operatorIndex) (\(layer.operatorName)) has \(layer.weights.type) weights but a float32 input, so TFLite quantizes each input on the fly and computes in float; there is no integer network to rebuild",
                 advice: UnsupportedModel.convertFullInteger, python: UnsupportedModel.fullIntegerConversion)
         }
         try requireSupportedOperators()
@@ -84,7 +85,7 @@ extension Model {
                                    advice: "the workbook feeds it 28×28 images, 784 values ([1, 784], [1, 28, 28] or [1, 28, 28, 1])", python: [])
         }
         let shapes = try staticShapes()
-        for layer in try fullyConnectedLayers() where layer.weights.type != .float32 { try requirePrepared(layer) }
+        for layer in weighted where layer.weights.type != .float32 { try requirePrepared(layer) }
         try requireQuantizeMultipliers()
         return shapes
     }
@@ -107,10 +108,11 @@ extension Model {
     /// What TFLite's FULLY_CONNECTED Prepare refuses (fully_connected.cc, and kernel_util.cc's
     /// GetQuantizedConvolutionMultipler), refused here too, before any arithmetic: quantized
     /// tensors without scales, int8 weights that are not symmetric, a bias whose scale is not
-    /// S1·S2, and a multiplier M = S1·S2/S3 that no integer kernel can hold.
+    /// S1·S2, and a multiplier M = S1·S2/S3 that no integer kernel can hold. CONV_2D and
+    /// DEPTHWISE_CONV_2D (conv.cc, depthwise_conv.cc) refuse the same.
     func requirePrepared(_ layer: LayerScales) throws {
-        let what = "operator \(layer.operatorIndex) (FULLY_CONNECTED)"
-        let refusal = "TFLite's FULLY_CONNECTED refuses it too; convert the model again"
+        let what = "operator \(layer.operatorIndex) (\(layer.operatorName))"
+        let refusal = "TFLite's \(layer.operatorName) refuses it too; convert the model again"
         guard let s1 = layer.inputScale, let s3 = layer.outputScale, !layer.weightScales.isEmpty else {
             throw UnsupportedModel(kind: "\(what) has \(layer.weights.type) weights but its input or output tensor has no scale", advice: refusal, python: [])
         }
@@ -153,11 +155,9 @@ extension Model {
             }
         }
         guard unsupported.isEmpty else {
-            let convolution = named.contains("CONV_2D") || named.contains("DEPTHWISE_CONV_2D")
             throw UnsupportedModel(
                 kind: "the model uses \(unsupported.joined(separator: ", ")), which the workbook does not compute",
-                advice: "it computes \(SupportedOperator.list)"
-                    + (convolution ? "; convolutional networks are not computed yet" : "; the MLP's activations RELU, RELU6 and none are fused into FULLY_CONNECTED, any other is not computed"),
+                advice: "it computes \(SupportedOperator.list); the activations RELU, RELU6 and none are fused into the operators, any other is not computed",
                 python: [])
         }
     }

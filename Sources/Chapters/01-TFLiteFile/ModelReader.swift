@@ -124,18 +124,50 @@ extension Operator {
 
 extension BuiltinOptions {
     // snippet.options
-    // union BuiltinOptions { …, FullyConnectedOptions (8), SoftmaxOptions (9), …, ReshapeOptions (17), …,
-    //                        StridedSliceOptions (32), …, ShapeOptions (55), …, PackOptions (59), … }
+    // union BuiltinOptions { NONE, Conv2DOptions (1), DepthwiseConv2DOptions (2), …, Pool2DOptions (5), …,
+    //                        FullyConnectedOptions (8), SoftmaxOptions (9), …, ReshapeOptions (17), …,
+    //                        ReducerOptions (27), …, StridedSliceOptions (32), …, ShapeOptions (55), …,
+    //                        PackOptions (59), … }
     init(unionType: UInt8, table: Table?, operator what: String) throws {
         guard let table else { self = unionType == 0 ? .none : .other(unionType: unionType); return }
-        switch unionType {
-        case 8:  // table FullyConnectedOptions { fused_activation_function:ActivationFunctionType; … }
-            let code = try table.scalar(0, default: Int8(0), "\(what) fused activation")
+        func activation(_ field: Int) throws -> ActivationFunction {
+            let code = try table.scalar(field, default: Int8(0), "\(what) fused activation")
             guard let activation = ActivationFunction(code: code) else {
                 throw FlatBufferError("\(what) has an unknown fused activation (\(code))")
             }
+            return activation
+        }
+        switch unionType {
+        case 1:  // table Conv2DOptions { padding; stride_w; stride_h; fused_activation_function;
+                 //                       dilation_w_factor = 1; dilation_h_factor = 1; … }
+            self = .convolution(ConvolutionOptions(
+                padding: try Self.padding(table, what), strideHeight: try Self.step(table, 2, 0, "stride_h", what),
+                strideWidth: try Self.step(table, 1, 0, "stride_w", what),
+                dilationHeight: try Self.step(table, 5, 1, "dilation_h_factor", what),
+                dilationWidth: try Self.step(table, 4, 1, "dilation_w_factor", what),
+                fusedActivation: try activation(3)))
+        case 2:  // table DepthwiseConv2DOptions { padding; stride_w; stride_h; depth_multiplier;
+                 //     fused_activation_function; dilation_w_factor = 1; dilation_h_factor = 1; }
+            self = .convolution(ConvolutionOptions(
+                padding: try Self.padding(table, what), strideHeight: try Self.step(table, 2, 0, "stride_h", what),
+                strideWidth: try Self.step(table, 1, 0, "stride_w", what),
+                dilationHeight: try Self.step(table, 6, 1, "dilation_h_factor", what),
+                dilationWidth: try Self.step(table, 5, 1, "dilation_w_factor", what),
+                depthMultiplier: try Self.step(table, 3, 0, "depth_multiplier", what),
+                fusedActivation: try activation(4)))
+        case 5:  // table Pool2DOptions { padding; stride_w; stride_h; filter_width; filter_height;
+                 //                       fused_activation_function; }
+            self = .pool(PoolOptions(
+                padding: try Self.padding(table, what), strideHeight: try Self.step(table, 2, 0, "stride_h", what),
+                strideWidth: try Self.step(table, 1, 0, "stride_w", what),
+                filterHeight: try Self.step(table, 4, 0, "filter_height", what),
+                filterWidth: try Self.step(table, 3, 0, "filter_width", what), fusedActivation: try activation(5)))
+        case 27:  // table ReducerOptions { keep_dims:bool; }
+            self = .reducer(keepDims: try table.scalar(0, default: UInt8(0), "\(what) keep_dims") != 0)
+        case 8:  // table FullyConnectedOptions { fused_activation_function:ActivationFunctionType; … }
+            let fused = try activation(0)
             let keepNumDims = try table.scalar(2, default: UInt8(0), "\(what) keep_num_dims") != 0
-            self = .fullyConnected(fusedActivation: activation, keepNumDims: keepNumDims)
+            self = .fullyConnected(fusedActivation: fused, keepNumDims: keepNumDims)
         case 9:  // table SoftmaxOptions { beta:float; }
             let beta = try table.float32(0, default: 0, "\(what) softmax beta")
             // The converter writes β = 1; a β that is not a positive number makes no softmax.
@@ -159,4 +191,27 @@ extension BuiltinOptions {
         }
     }
     // snippet.end
+
+    /// `enum Padding : byte { SAME, VALID }`; any other byte is damage.
+    static func padding(_ table: Table, _ what: String) throws -> Padding {
+        switch try table.scalar(0, default: Int8(0), "\(what) padding") {
+        case 0: .same
+        case 1: .valid
+        case let code: throw FlatBufferError("\(what) has padding \(code), neither SAME (0) nor VALID (1)")
+        }
+    }
+
+    /// The largest stride, dilation, window or depth multiplier the workbook reads: far beyond
+    /// any image it computes (28×28), and small enough that no size formed from it overflows.
+    static let largestStep: Int32 = 1 << 16
+
+    /// A stride, dilation factor, window size or depth multiplier: an int32 that must be at
+    /// least 1 (TFLite would divide by a zero stride), read with the schema's default.
+    static func step(_ table: Table, _ field: Int, _ fallback: Int32, _ name: String, _ what: String) throws -> Int {
+        let value = try table.scalar(field, default: fallback, "\(what) \(name)")
+        guard (1...largestStep).contains(value) else {
+            throw FlatBufferError("\(what) has \(name) = \(value); it must be between 1 and \(largestStep)")
+        }
+        return Int(value)
+    }
 }

@@ -72,6 +72,13 @@ public struct Requantizer: Sendable {
         arithmetic = Self.multipliers(inputScale, weightScales, outputScale, family: family)
     }
 
+    /// Multipliers another operator's Prepare formed its own way (part two's convolutions form
+    /// M per channel where FULLY_CONNECTED forms it per tensor; chapter 14).
+    public init(inputScale: Float, weightScales: [Float], outputScale: Float, arithmetic: Arithmetic) {
+        precondition(!weightScales.isEmpty, "a quantized layer has at least one weight scale")
+        (self.inputScale, self.weightScales, self.outputScale, self.arithmetic) = (inputScale, weightScales, outputScale, arithmetic)
+    }
+
     // snippet.forming-m
     /// Each family's M for every channel: same three float32 scales, different roundings.
     static func multipliers(_ s1: Float, _ s2: [Float], _ s3: Float, family: KernelFamily) -> Arithmetic {

@@ -28,6 +28,8 @@ public enum Step: Sendable {
     case reshape
     /// SHAPE, STRIDED_SLICE or PACK: a shape, the same for every image (chapter 1's StaticShapes).
     case shape([Int32])
+    /// An operator of part two, prepared by a later chapter (ImageOperator.swift).
+    case image(any ImageOperator)
 
     public var isSoftmax: Bool {
         switch self {
@@ -40,7 +42,7 @@ public enum Step: Sendable {
     /// that keeps what it reads (RESHAPE) or reads nothing (a shape).
     var readsCodes: Bool? {
         switch self {
-        case .fullyConnected, .softmax, .requantize, .dequantize: true
+        case .fullyConnected, .softmax, .requantize, .dequantize, .image: true
         case .floatFullyConnected, .floatSoftmax, .quantizeFromFloat: false
         case .reshape, .shape: nil
         }
@@ -48,7 +50,7 @@ public enum Step: Sendable {
     /// Whether it writes codes or reals; nil for RESHAPE, which writes what it read.
     var writesCodes: Bool? {
         switch self {
-        case .fullyConnected, .softmax, .requantize, .quantizeFromFloat, .shape: true
+        case .fullyConnected, .softmax, .requantize, .quantizeFromFloat, .shape, .image: true
         case .floatFullyConnected, .floatSoftmax, .dequantize: false
         case .reshape: nil
         }
@@ -59,6 +61,7 @@ public enum Step: Sendable {
         switch self {
         case .fullyConnected(let layer): layer.weights.inputCount
         case .floatFullyConnected(let layer): layer.inputCount
+        case .image(let op): op.readCount
         default: nil
         }
     }
@@ -76,6 +79,7 @@ public enum Step: Sendable {
         case .dequantize(let dequantize): .floats(dequantize(source.integers!))
         case .reshape: source
         case .shape(let values): .integers(values)
+        case .image(let op): .integers(op.apply(source.integers!).outputs)
         }
     }
 
@@ -85,6 +89,7 @@ public enum Step: Sendable {
         case .fullyConnected(let layer): layer.weights.outputCount
         case .floatFullyConnected(let layer): layer.outputCount
         case .shape(let values): values.count
+        case .image(let op): op.writtenCount
         default: count
         }
     }
@@ -116,7 +121,10 @@ public struct Network: Sendable {
     public let softmaxTensors: SoftmaxTensors?
 
     /// Prepares every operator for `family`. `pixelMapping` nil: the input tensor's standard one.
-    public init(model: Model, family: KernelFamily, pixelMapping: PixelMapping? = nil) throws {
+    /// `operators` prepares what chapter 9 does not compute (part two's convolutions and
+    /// pooling); without it, a convolutional model is refused by name.
+    public init(model: Model, family: KernelFamily, pixelMapping: PixelMapping? = nil,
+                operators: (any OperatorPreparer)? = nil) throws {
         let shapes = try model.requireComputable()
         let graph = model.main
         (self.model, self.family) = (model, family)
@@ -144,7 +152,7 @@ public struct Network: Sendable {
                 throw NetworkError("operator \(op.index) (\(code.rawValue)) reads tensor \(from), which nothing before it writes, or which holds no value")
             }
             let (source, target) = (graph.tensors[from], graph.tensors[to])
-            let step = try Self.prepare(op, code, source, target, layers, floatLayers, model, family)
+            let step = try Self.prepare(op, code, source, target, layers, floatLayers, model, family, operators)
             let what = "operator \(op.index) (\(code.rawValue))"
             if let reads = step.readsCodes, reads != read.integers {
                 throw NetworkError("\(what) reads tensor \(from) as \(reads ? "codes" : "float32"), but the operator before it writes \(read.integers ? "codes" : "float32") there")
@@ -175,7 +183,13 @@ public struct Network: Sendable {
 
     static func prepare(_ op: Operator, _ code: SupportedOperator, _ source: Tensor, _ target: Tensor,
                         _ layers: [LayerScales], _ floatLayers: [FloatDenseLayer], _ model: Model,
-                        _ family: KernelFamily) throws -> Step {
+                        _ family: KernelFamily, _ operators: (any OperatorPreparer)?) throws -> Step {
+        if code.isConvolutional {
+            guard let prepared = try operators?.prepare(op, code, model: model, family: family) else {
+                throw NetworkError("operator \(op.index) (\(code.rawValue)) is computed by part two (chapters 14 and 15); this network was prepared with chapter 9's operators only")
+            }
+            return .image(prepared)
+        }
         switch code {
         case .fullyConnected:
             let position = layers.firstIndex { $0.operatorIndex == op.index }!
@@ -201,6 +215,8 @@ public struct Network: Sendable {
             return .reshape
         case .shape, .stridedSlice, .pack:
             throw NetworkError("operator \(op.index) (\(code.rawValue)) computes something other than a shape")
+        case .conv2D, .depthwiseConv2D, .maxPool2D, .averagePool2D, .mean:
+            throw NetworkError("operator \(op.index) (\(code.rawValue)) reached chapter 9's own operators")
         }
     }
 
@@ -227,6 +243,10 @@ public struct Network: Sendable {
             let result: TensorValues
             if case .fullyConnected(let layer) = step {
                 let output = layer(source.integers!)
+                accumulators[to] = output.accumulators
+                result = .integers(output.outputs)
+            } else if case .image(let prepared) = step {
+                let output = prepared.apply(source.integers!)
                 accumulators[to] = output.accumulators
                 result = .integers(output.outputs)
             } else {
