@@ -81,7 +81,7 @@ OVERVIEW: Narrate a chapter on a real digit, with the model's real numbers.
 USAGE: workbook chapter <number> [--model <path>] [--input-range <lo,hi>] [--digit <digit>]
 
 ARGUMENTS:
-  <number>                The chapter number, 1 to 13.
+  <number>                The chapter number, 1 to 16.
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -741,7 +741,7 @@ OPTIONS:
     #expect(version.status == 0 && version.standardOutput == "0.2.0\n")
     let cases: [([String], Int32)] = [
         (["no-such-command"], 64),
-        (["chapter", "14"], 64),
+        (["chapter", "17"], 64),
         (["eval", "--images", "x", "--labels", "y", "--batch", "0"], 64),
         (["eval", "--images", "x", "--labels", "y", "--engine", "readable", "--instructions", "portable"], 64),
         (["tensors", "--mnist", "x", "--instructions", "sse9"], 64),

@@ -20,7 +20,8 @@ public struct ConvolutionLayer: Sendable {
     public let options: ConvolutionOptions
     public let input: ImageShape
     public let output: ImageShape
-    public let patches: Patches
+    /// The patches of an input image; `paddingCode` is Z_in (a narration tries 0 instead).
+    public internal(set) var patches: Patches
     /// [O][KH·KW·I]: row c is output channel c's filter, in the patch's order.
     public let weights: QuantizedWeights
     public let bias: QuantizedBias
@@ -110,6 +111,15 @@ func requireExactAccumulators(_ weights: QuantizedWeights, _ bias: QuantizedBias
     let largestBias = bias.codes.map { Int64($0).magnitude }.max() ?? 0
     guard bound.fitsInt32, UInt64(bound.magnitude) + largestBias <= UInt64(Int32.max) else {
         throw ConvolutionError("\(what): its accumulator can reach \(bound.magnitude) and its bias \(largestBias), beyond what int32 holds")
+    }
+}
+
+extension ConvolutionLayer {
+    /// The same layer with the border read as `code`: what a port that pads with 0 computes.
+    public func padded(with code: Int32) -> ConvolutionLayer {
+        var other = self
+        other.patches = Patches(input: input, geometry: patches.geometry, paddingCode: code)
+        return other
     }
 }
 

@@ -1,9 +1,9 @@
-// Chapter 16 — the convolutional network: chapter 9's network with part two's operators
-// prepared by chapters 14 and 15. Nothing here computes; it hands each operator to the
-// chapter that explains it. Prose: chapters/16-convolutional-network.md.
+// Chapter 15 — the last of part two's operators is here, so here they are handed to chapter 9:
+// its network runs CONV_2D and DEPTHWISE_CONV_2D (chapter 14), the poolings and MEAN (this
+// chapter) through this preparer. Nothing here computes; it hands each operator to the
+// chapter that explains it. Chapter 16 runs whole CNNs with it.
 
 import Ch01TFLiteFile
-import Ch02Affine
 import Ch06Requantize
 import Ch09Network
 import Ch14Convolution
@@ -39,9 +39,3 @@ public struct PartTwoOperators: OperatorPreparer {
     }
 }
 
-extension Network {
-    /// The whole book's network: chapter 9's operators and part two's.
-    public init(wholeBook model: Model, family: KernelFamily, pixelMapping: PixelMapping? = nil) throws {
-        try self.init(model: model, family: family, pixelMapping: pixelMapping, operators: PartTwoOperators())
-    }
-}
