@@ -180,7 +180,7 @@ let package = Package(
         .target(name: "FuzzDriver", dependencies: ["CLibFuzzer", "Ch01TFLiteFile"], path: "Sources/Fuzzers/FuzzDriver"),
         .executableTarget(
             name: "FuzzModel",
-            dependencies: ["FuzzDriver", "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch06Requantize", "Ch09Network", "Ch11Hardware", "Ch13FastEngine"],
+            dependencies: ["FuzzDriver", "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch06Requantize", "Ch09Network", "Ch11Hardware", "Ch13FastEngine", "Ch16ConvolutionalNetwork"],
             path: "Sources/Fuzzers/FuzzModel"),
         .executableTarget(
             name: "FuzzPNG",

@@ -18,8 +18,12 @@ writes with the same interpreter tensors ("port differing elements"). Any differ
 workbook or of the port, exits 1: it is a bug to find, not a tolerance to add.
 
     python tools/crosscheck.py [--workbook .build/release/workbook] [--mnist-dir ../shared/mnist]
-                               [--first N] [--models M ...] [--families F ...] [--input-range LO,HI]
-                               [--no-workbook]
+                               [--first N] [--first-cnn N] [--models M ...] [--families F ...]
+                               [--input-range LO,HI] [--no-workbook]
+
+--first-cnn caps the images for part two's CNNs (chapter 14 on), whose every image writes about
+twenty times the tensors of an MLP: CI checks them on fewer images to stay inside its time
+limit, and the table's images column says how many each row saw.
 
 --no-workbook checks the port alone (no workbook binary needed), for fast iteration on the port.
 
@@ -57,20 +61,30 @@ FAMILIES = manifest.FAMILIES
 
 
 def workbook_tensors(workbook, model, images_path, family, count, input_range=None):
-    """Runs `workbook tensors` (one JSON line per image) and returns {tensor name: array [count, size]}."""
+    """Runs `workbook tensors` (one JSON line per image) and returns {tensor name: array [count, size]}.
+    Read line by line into arrays: a CNN writes about 20,000 values an image, and 10,000 images
+    held as Python lists would take gigabytes."""
     command = [workbook, "tensors", "--model", model, "--mnist", images_path,
                "--kernels", family, "--first", str(count)]
     if input_range is not None:
         command += ["--input-range", f"{input_range[0]},{input_range[1]}"]
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
-    lines = result.stdout.splitlines()
-    if len(lines) != count:
-        raise RuntimeError(f"workbook tensors wrote {len(lines)} lines for {count} images")
-    records = [json.loads(line) for line in lines]
-    names = list(records[0]["tensors"])
-    return {name: np.array([record["tensors"][name] for record in records]) for name in names}
+    arrays, lines = None, 0
+    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            tensors = json.loads(line)["tensors"]
+            if arrays is None:
+                # float64 holds every int32 code exactly and every float32 the workbook prints.
+                arrays = {name: np.empty((count, len(values))) for name, values in tensors.items()}
+            if lines < count:
+                for name, values in tensors.items():
+                    arrays[name][lines] = values
+            lines += 1
+        stderr = process.stderr.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {stderr.strip()}")
+    if lines != count:
+        raise RuntimeError(f"workbook tensors wrote {lines} lines for {count} images")
+    return arrays
 
 
 def interpreter_tensors(model, resolver, inputs, names):
@@ -111,7 +125,7 @@ def compare(ours, theirs):
             # The workbook prints float32 in its shortest decimal form: read it back as float32.
             values, expected = values.astype(np.float32), theirs[name]
         else:
-            expected = theirs[name].astype(np.int64)
+            values, expected = values.astype(np.int64), theirs[name].astype(np.int64)
         mismatch = values != expected
         differing += int(mismatch.sum())
         images |= mismatch.any(axis=1)
@@ -186,6 +200,7 @@ def main():
     parser.add_argument("--workbook", default=os.path.join(REPO, ".build/release/workbook"))
     parser.add_argument("--mnist-dir", default=mnist_data.SHARED_MNIST_DIR)
     parser.add_argument("--first", type=int, default=10000)
+    parser.add_argument("--first-cnn", type=int, default=10000, help="at most this many images for a CNN")
     parser.add_argument("--models", nargs="*", default=SHIPPED)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
     parser.add_argument("--input-range", type=port.parse_range, default=None,
@@ -202,12 +217,13 @@ def main():
 
     workbook = ("no workbook (--no-workbook)" if args.no_workbook
                 else f"workbook {os.path.relpath(args.workbook, REPO)} (its fast engine, chapter 13; swift test proves it equal to chapter 9's)")
-    print(f"Crosscheck: {count} MNIST test images, {workbook}, numpy port ports/numpy/port.py, "
+    cnn_images = "" if args.first_cnn >= count else f" (the CNNs: the first {args.first_cnn})"
+    print(f"Crosscheck: {count} MNIST test images{cnn_images}, {workbook}, numpy port ports/numpy/port.py, "
           f"ai-edge-litert {litert_io.litert_version()}, tflite-micro {litert_io.tflm_version()}")
     print()
-    print("| model | family | runtime | differing elements | images with a difference | port differing elements "
+    print("| model | family | runtime | images | differing elements | images with a difference | port differing elements "
           "| elements compared | seconds | port seconds |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     failures = []
     started_all, port_seconds = time.time(), 0.0
     for model in args.models:
@@ -215,8 +231,9 @@ def main():
         input_range = args.input_range or manifest_input_range(path)
         # The numpy port is part one's listing (MLPs); the CNNs of part two are the workbook's alone.
         ported_here = not is_convolutional(path)
+        images_here = count if ported_here else min(count, args.first_cnn)
         input_detail = litert_io.open_litert(path, "BUILTIN_REF").get_input_details()[0]
-        inputs = litert_io.encode_images(pixels, input_detail, input_range)
+        inputs = litert_io.encode_images(pixels[:images_here], input_detail, input_range)
         for family in args.families:
             resolver = FAMILIES[family]
             started = time.time()
@@ -239,14 +256,14 @@ def main():
                                 if who not in refusing]
                 verdict = (f"refused by TFLite Micro, NOT by {' and '.join(not_refusing)}" if not_refusing
                            else f"refused by TFLite Micro, {' and '.join(refusing)}")
-                print(f"| {model} | {family} | {resolver} | {verdict} | | | | | |")
+                print(f"| {model} | {family} | {resolver} | | {verdict} | | | | | |")
                 continue
             if not ported_here:
                 if args.no_workbook:
                     break
                 ported, port_time, refused = {}, 0.0, False
             else:
-                ported, port_time = run_port(path, family, pixels, input_range)
+                ported, port_time = run_port(path, family, pixels[:images_here], input_range)
                 refused = ported is None
             if refused:
                 failures.append(f"{model} {family}: the port refused a model TFLite runs: {port_time}")
@@ -255,16 +272,16 @@ def main():
             if args.no_workbook:
                 ours, names = None, list(ported)
             else:
-                ours = workbook_tensors(args.workbook, path, images_path, family, count, input_range)
+                ours = workbook_tensors(args.workbook, path, images_path, family, images_here, input_range)
                 names = list(ours)
             theirs, _ = interpreter_tensors(path, resolver, inputs, names)
-            port_differing, port_first = (("refused", None) if refused else compare_port(ported, theirs, count)) \
+            port_differing, port_first = (("refused", None) if refused else compare_port(ported, theirs, images_here)) \
                 if ported_here else ("— (part one's listing)", None)
             if ours is None:
                 differing, images, total, first = "—", "—", sum(v.size for v in theirs.values()), None
             else:
                 differing, images, total, first = compare(ours, theirs)
-            print(f"| {model} | {family} | {resolver} | {differing} | {images} | {port_differing} | {total} "
+            print(f"| {model} | {family} | {resolver} | {images_here} | {differing} | {images} | {port_differing} | {total} "
                   f"| {time.time() - started:.1f} | {port_time:.2f} |", flush=True)
             if ours is not None and differing:
                 failures.append(f"{model} {family}: {first}")

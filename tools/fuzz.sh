@@ -4,7 +4,8 @@
 #   tools/fuzz.sh [SECONDS]                all three fuzzers, SECONDS each (default 60)
 #   tools/fuzz.sh SECONDS model|png|npz    one of them
 #
-# FuzzModel starts from the tiny models of tools/fuzz-seeds/ (tools/own_models.py --fuzz-seeds), FuzzPNG from
+# FuzzModel starts from the tiny models of tools/fuzz-seeds/ (tools/own_models.py --fuzz-seeds) and part two's
+# CNNs (models/cnn/), FuzzPNG from
 # images/digits/ and, when ../shared/pngsuite is there, the PNG conformance suite; FuzzNPZ from
 # the ports of tools/fuzz-seeds/npz/ (tools/fuzz_npz_seeds.py), against models/mnist-int8.tflite. New inputs
 # the fuzzer finds go to .build/fuzz/corpus-*/ (not committed). A crash, a trap or an
@@ -19,7 +20,7 @@ SCRATCH=.build/fuzz
 
 for which in $WHICH; do
     case "$which" in
-        model) product=FuzzModel; seeds=(tools/fuzz-seeds) ; max_len=32768 ;;
+        model) product=FuzzModel; seeds=(tools/fuzz-seeds models/cnn) ; max_len=32768 ;;
         png) product=FuzzPNG; seeds=(images/digits) ; max_len=65536
              if [ -d ../shared/pngsuite ]; then seeds+=(../shared/pngsuite); fi ;;
         npz) product=FuzzNPZ; seeds=(tools/fuzz-seeds/npz) ; max_len=65536

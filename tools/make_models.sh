@@ -24,6 +24,9 @@ PYTHON="${PYTHON:-python}"
 "$PYTHON" tools/own_models.py
 "$PYTHON" tools/own_models.py --fuzz-seeds
 
+# Part two's convolutional networks (models/cnn/, chapters 14 to 16).
+"$PYTHON" tools/cnn_models.py
+
 # Fixtures for the Swift tests, then accuracy on the official test set.
 "$PYTHON" tools/reference.py
 "$PYTHON" tools/softmax_probes.py fixtures

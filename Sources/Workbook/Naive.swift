@@ -18,6 +18,8 @@ struct Naive: ParsableCommand {
     func run() throws {
         try failingCleanly {
             let loaded = try options.load()
+            // The model is judged before the images are read: a CNN is refused in its own words.
+            do { _ = try NaivePort(model: loaded.model) } catch { throw CommandFailure("\(loaded.name): \(error)") }
             let set: LabeledImages
             do { set = try LabeledImages.read(images: images, labels: labels) } catch { throw CommandFailure("\(error)") }
             do {

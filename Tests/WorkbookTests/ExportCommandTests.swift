@@ -103,6 +103,13 @@ func `bad arguments exit with status 64 and say what is wrong`(arguments: [Strin
          "workbook: models/mnist-uint8.tflite: TFLite Micro has no uint8 kernels, so the micro family has no contract for this model; export it with --kernels optimized"),
         (["export", "--format", "c", "--out", "x", "--model", "models/mnist-float.tflite"], "workbook: models/mnist-float.tflite: "),
         (["widths", "--mnist", "/nonexistent/images.gz"], "workbook: /nonexistent/images.gz"),
+        // Part two's networks have no integer contract yet: said in one line, not as a missing layer.
+        (["export", "--format", "c", "--out", "x", "--model", "models/cnn/cnn-int8.tflite"],
+         "workbook: models/cnn/cnn-int8.tflite: the integer contract covers part one's networks of FULLY_CONNECTED layers; operator 0 (CONV_2D) is part two's"),
+        (["widths", "--model", "models/cnn/cnn-gap-int8.tflite"],
+         "workbook: models/cnn/cnn-gap-int8.tflite: the integer contract covers part one's networks of FULLY_CONNECTED layers; operator 0 (CONV_2D) is part two's"),
+        (["naive", "--model", "models/cnn/cnn-uint8.tflite", "--images", "x", "--labels", "y"],
+         "workbook: models/cnn/cnn-uint8.tflite: chapter 3's naive port is part one's network of FULLY_CONNECTED layers; operator 0 (CONV_2D) is part two's"),
     ]
     for (arguments, message) in cases {
         let result = try WorkbookBinary.run(arguments)

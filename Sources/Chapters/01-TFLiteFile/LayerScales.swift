@@ -41,6 +41,16 @@ public struct LayerScales: Sendable {
 }
 
 extension Model {
+    /// The first operator of part two (a convolution or a pooling), named as a command that
+    /// covers only part one's dense networks says why it refuses the model: "operator 0 (CONV_2D)".
+    public var firstPartTwoOperator: String? {
+        for op in main.operators {
+            guard let kind = SupportedOperator(code: operatorCodes[op.opcodeIndex].code), kind.isConvolutional else { continue }
+            return "operator \(op.index) (\(kind.rawValue))"
+        }
+        return nil
+    }
+
     /// The scales of every FULLY_CONNECTED operator of the main subgraph, in execution order.
     public func fullyConnectedLayers() throws -> [LayerScales] {
         try weightedLayers([.fullyConnected])

@@ -135,6 +135,9 @@ public struct FloatNetwork: Sendable {
     /// stored; 8-bit weights are dequantized per output channel, w = S2[c]·(q − Z2[c]), and int32
     /// biases with their own scale, b = Sb[c]·q_b: "what the quantized model means".
     public init(model: Model) throws(FloatNetworkError) {
+        if let convolutional = model.firstPartTwoOperator {
+            throw FloatNetworkError("chapter 3's float network is part one's network of FULLY_CONNECTED layers; \(convolutional) is part two's (chapters 14 to 16)")
+        }
         let scales: [LayerScales]
         do { scales = try model.fullyConnectedLayers() } catch { throw FloatNetworkError("\(error)") }
         guard !scales.isEmpty else { throw FloatNetworkError("the model has no FULLY_CONNECTED layer") }

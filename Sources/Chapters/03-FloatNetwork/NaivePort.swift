@@ -87,6 +87,9 @@ public struct NaivePort: Sendable {
 
     /// The FULLY_CONNECTED layers of an 8-bit model (uint8 or int8 weights and input).
     public init(model: Model) throws(FloatNetworkError) {
+        if let convolutional = model.firstPartTwoOperator {
+            throw FloatNetworkError("chapter 3's naive port is part one's network of FULLY_CONNECTED layers; \(convolutional) is part two's (chapters 14 to 16)")
+        }
         let scales: [LayerScales]
         do { scales = try model.fullyConnectedLayers() } catch { throw FloatNetworkError("\(error)") }
         guard let first = scales.first, first.weights.type == .uint8 || first.weights.type == .int8,

@@ -145,6 +145,9 @@ public struct NetworkContract: Sendable {
         guard let rounding = FinalRounding(family: family) else {
             throw ContractError("the \(family.rawValue) family requantizes in \(family == .reference ? "double" : "float32"); the integer contract is micro (TFLite Micro) or optimized (LiteRT's builtin kernels)")
         }
+        if let convolutional = model.firstPartTwoOperator {
+            throw ContractError("the integer contract covers part one's networks of FULLY_CONNECTED layers; \(convolutional) is part two's (chapters 14 to 16), and the workbook does not export convolutional networks yet")
+        }
         let scales = try model.fullyConnectedLayers()
         guard !scales.isEmpty else { throw ContractError("the model has no FULLY_CONNECTED layer") }
         guard scales.allSatisfy({ $0.weights.type == .int8 || $0.weights.type == .uint8 }) else {

@@ -7,7 +7,6 @@ import Ch01TFLiteFile
 import Ch06Requantize
 import Ch09Network
 import Ch14Convolution
-import Ch15Pooling
 
 /// Prepares CONV_2D and DEPTHWISE_CONV_2D (chapter 14), MAX_POOL_2D, AVERAGE_POOL_2D and MEAN
 /// (chapter 15) for chapter 9's `Network`.

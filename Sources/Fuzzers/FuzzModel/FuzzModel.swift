@@ -1,5 +1,5 @@
 // A coverage-guided fuzzer for the model path: bytes → chapter 1's reader and checks → every
-// network the chapters build from them → one image through each (and through chapter 13's fast
+// network the chapters build from them (part two's operators too, as every command builds it) → one image through each (and through chapter 13's fast
 // engine, which must write the same integers). Whatever the bytes, each
 // step must end in a value or a thrown error; a trap, an overflow or a huge allocation is a bug,
 // and libFuzzer stops on it with the input that caused it.
@@ -15,6 +15,7 @@ import Ch06Requantize
 import Ch09Network
 import Ch11Hardware
 import Ch13FastEngine
+import Ch16ConvolutionalNetwork
 
 /// One image with ink in the middle and every pixel value somewhere, so that every code path
 /// of the input mapping and the layers gets non-trivial numbers.
@@ -34,7 +35,7 @@ func exercise(_ bytes: [UInt8]) {
     }
     for family in KernelFamily.allCases {
         for mapping in [nil, PixelMapping.reals(lo: -1, hi: 1)] {
-            guard let network = try? Network(model: model, family: family, pixelMapping: mapping) else { continue }
+            guard let network = try? Network(wholeBook: model, family: family, pixelMapping: mapping) else { continue }
             guard let run = try? network.run(pixels: image) else { continue }
             _ = run.prediction
             // Differential: chapter 13's engine must write chapter 9's integers, two images a batch.
