@@ -1,6 +1,7 @@
 """Accuracy of every shipped model on the 10,000 official MNIST test images.
 
-Each shipped model of models/manifest.json (not the variants) classifies
+Each shipped model of models/manifest.json (the book's MLPs, and part two's
+CNNs in a table of their own; not the variants) classifies
 every test image under each LiteRT op resolver and under TFLite Micro (where
 TFLM accepts the model). Images are fed exactly as in reference.py (see
 litert_io.py). The test set is read from ../shared/mnist, checked against its
@@ -10,8 +11,9 @@ SHA256SUMS.
     python tools/accuracy.py --write models/README.md  # update the README
     python tools/accuracy.py --check models/README.md  # exit 1 if it differs
 
-The README's table sits between the lines <!-- accuracy:begin --> and
-<!-- accuracy:end -->. Exit status 2 means the test set is missing.
+The README's tables sit between the lines <!-- accuracy:begin --> and
+<!-- accuracy:end --> (kind shipped), <!-- accuracy-cnn:begin --> and
+<!-- accuracy-cnn:end --> (kind cnn). Exit status 2 means the test set is missing.
 """
 
 import argparse
@@ -27,7 +29,8 @@ import litert_io  # noqa: E402
 import manifest  # noqa: E402
 import mnist_data  # noqa: E402
 
-BEGIN, END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
+# Each table of models/README.md: its marker and the manifest kind it lists.
+TABLES = {"accuracy": "shipped", "accuracy-cnn": "cnn"}
 COLUMNS = litert_io.RESOLVERS + ("TFLM",)
 
 
@@ -61,12 +64,13 @@ def render_table(results, total):
     return "\n".join(lines)
 
 
-def split_readme(text, path):
-    """Returns (before, block, after) around the accuracy markers."""
-    start, end = text.find(BEGIN), text.find(END)
+def split_readme(text, path, marker):
+    """Returns (before, block, after) around one table's markers."""
+    begin, end_marker = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+    start, end = text.find(begin), text.find(end_marker)
     if start < 0 or end < start:
-        raise SystemExit(f"{path}: no {BEGIN} ... {END} block")
-    head = start + len(BEGIN)
+        raise SystemExit(f"{path}: no {begin} ... {end_marker} block")
+    head = start + len(begin)
     return text[:head], text[head:end], text[end:]
 
 
@@ -86,39 +90,45 @@ def main():
     started = time.monotonic()
     pixels, labels = mnist_data.load_mnist_test(args.mnist_dir)
 
-    results = {}
-    # Sorted by path: the order of the table in models/README.md.
-    for name in sorted(manifest.models(kind="shipped")):
-        model_path = os.path.join(mnist_data.REPO_ROOT, name)
-        model_started = time.monotonic()
-        results[name] = measure(model_path, pixels, labels)
-        print(f"{name}: {time.monotonic() - model_started:.1f} s", file=sys.stderr)
-    table = render_table(results, len(labels))
+    tables = {}
+    for marker, kind in TABLES.items():
+        results = {}
+        # Sorted by path: the order of the table in models/README.md.
+        for name in sorted(manifest.models(kind=kind)):
+            model_path = os.path.join(mnist_data.REPO_ROOT, name)
+            model_started = time.monotonic()
+            results[name] = measure(model_path, pixels, labels)
+            print(f"{name}: {time.monotonic() - model_started:.1f} s", file=sys.stderr)
+        tables[marker] = render_table(results, len(labels))
     print(f"measured in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
-    if args.check or args.write:
-        path = args.check or args.write
-        with open(path) as f:
-            text = f.read()
-        before, block, after = split_readme(text, path)
-        fresh = "\n" + table + "\n"
+    if not (args.check or args.write):
+        print("\n\n".join(tables.values()))
+        return
+    path = args.check or args.write
+    with open(path) as f:
+        text = f.read()
+    stale = False
+    for marker, table in tables.items():
+        before, block, after = split_readme(text, path, marker)
         if args.write:
-            with open(path, "w") as f:
-                f.write(before + fresh + after)
-            print(f"updated the accuracy table in {path}")
-        elif block.strip() != fresh.strip():
+            text = before + "\n" + table + "\n" + after
+        elif block.strip() != table.strip():
             sys.stdout.writelines(difflib.unified_diff(
                 [line + "\n" for line in block.strip().splitlines()],
                 [line + "\n" for line in table.splitlines()],
-                fromfile=f"{path} (recorded)", tofile="measured"))
-            print(f"\nthe accuracy table in {path} is out of date: "
-                  f"run python tools/accuracy.py --write {path}")
-            sys.exit(1)
-        else:
-            print(f"the accuracy table in {path} matches")
+                fromfile=f"{path} (recorded, {marker})", tofile="measured"))
+            stale = True
+    if args.write:
+        with open(path, "w") as f:
+            f.write(text)
+        print(f"updated the accuracy tables in {path}")
+    elif stale:
+        print(f"\nthe accuracy tables in {path} are out of date: "
+              f"run python tools/accuracy.py --write {path}")
+        sys.exit(1)
     else:
-        print(table)
-
+        print(f"the accuracy tables in {path} match")
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@ import Ch10Pixels
 import Foundation
 import JSONText
 import Ch13FastEngine
+import Ch14Convolution
 
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,8 @@ struct Trace: ParsableCommand {
         discussion: """
             Prints each layer's S1/Z1, S2/Z2, S3/Z3, M (as the kernel family forms it) and accumulator \
             range, then one neuron's arithmetic from its first products to its clamped output, each step \
-            named by its chapter. With --jsonl, prints instead one JSON line: {"file", "tensors": {"<tensor \
+            named by its chapter. On a CNN it first shows each CONV_2D's scales and follows one of its \
+            output values through its patch (chapter 14): --conv, --pixel and --channel choose which. With --jsonl, prints instead one JSON line: {"file", "tensors": {"<tensor \
             name>": [values]}}, the model's input tensor first, then every tensor an operator writes, named as \
             in the .tflite file (as `workbook tensors` does for many MNIST images).
             """)
@@ -38,12 +40,22 @@ struct Trace: ParsableCommand {
     @Option(parsing: .unconditional, help: "Which FULLY_CONNECTED layer the neuron is in, from 0 (default: the last).")
     var layer: Int?
 
+    @Option(parsing: .unconditional, help: "A CNN: which CONV_2D to follow a value through, from 0 (default: the first).")
+    var conv: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("A CNN: the convolution's output pixel to follow (default: where its largest accumulator is).", valueName: "row,column"))
+    var pixel: String?
+
+    @Option(parsing: .unconditional, help: "A CNN: the output channel to follow at that pixel (default: the largest accumulator's).")
+    var channel: Int?
+
     @Flag(help: "Print every tensor, the input first, as one JSON line instead of text.")
     var jsonl = false
 
     func validate() throws {
         if let neuron, neuron < 0 { throw ValidationError("--neuron takes a neuron's index from 0, not \(neuron)") }
         if let layer, layer < 0 { throw ValidationError("--layer takes a layer's index from 0, not \(layer)") }
+        try validateConvolutionChoice()
         // Whether the neuron and the layer exist depends on the model: if it reads, ask it now,
         // so a bad index is a usage error of this command (a bad file is reported by run).
         guard layer != nil || neuron != nil, let loaded = try? options.load(), let layers = try? loaded.model.fullyConnectedLayers(),
@@ -91,6 +103,7 @@ struct Trace: ParsableCommand {
             var out = "\(image): \(picture.preparationSummary)\n"
             out += "\(loaded.name), \(family.rawValue) kernels: prediction \(run.prediction)\n"
             out += "input  \(tensorText(network.input)); chapter 2: \(network.pixelMapping.summary(for: network.input)); \(picture.pixels.filter { $0 > 0 }.count) of \(picture.pixels.count) pixels carry ink\n"
+            out += convolutionText(Self.convolutions(network), run: run, choice: try convolutionChoice())
             for (position, layer) in layers.enumerated() {
                 out += "\n" + layerText(layer, position: position, run: run)
             }
@@ -114,30 +127,7 @@ struct Trace: ParsableCommand {
         let scales = layer.scales
         let requantizer = layer.requantizer
         var out = "layer \(position): FULLY_CONNECTED (operator \(scales.operatorIndex)), \(layer.weights.inputCount) → \(layer.weights.outputCount), \(scales.fusedActivation.rawValue)\n"
-        out += "  S1 = \(requantizer.inputScale), Z1 = \(scales.inputZeroPoint)   (input tensor \(scales.input.index))\n"
-        let weightScales = requantizer.weightScales
-        let zeroPoints = Set(layer.weights.zeroPoints)
-        let zeroPointText = zeroPoints.count == 1 ? "\(zeroPoints.first!)" : "\(zeroPoints.min()!) to \(zeroPoints.max()!)"
-        if requantizer.isPerChannel {
-            out += "  S2 = \(weightScales.min()!) to \(weightScales.max()!) (\(weightScales.count) channels), Z2 = \(zeroPointText)   (weights tensor \(scales.weights.index))\n"
-        } else {
-            out += "  S2 = \(weightScales[0]), Z2 = \(zeroPointText)   (weights tensor \(scales.weights.index), one scale)\n"
-        }
-        out += "  S3 = \(requantizer.outputScale), Z3 = \(scales.outputZeroPoint)   (output tensor \(scales.output.index))\n"
-        let channels = requantizer.isPerChannel ? Array(0..<weightScales.count) : [0]
-        let reals = channels.map { requantizer.realMultiplier(channel: $0) }
-        out += "  M = S1·S2/S3 = " + range(reals.min()!, reals.max()!) + "\n"
-        switch requantizer.channels[0] {
-        case .double: out += "  reference: M kept in double\n"
-        case .fixedPoint:
-            var (m0s, shifts): ([Int32], [Int]) = ([], [])
-            for case .fixedPoint(let m0, let shift) in requantizer.channels { m0s.append(m0); shifts.append(shift) }
-            out += "  M0 = \(range(m0s.min()!, m0s.max()!)), shift = \(range(shifts.min()!, shifts.max()!))   (M ≈ M0·2^(shift − 31))\n"
-        case .float:
-            var floats: [Float] = []
-            for case .float(let m) in requantizer.channels { floats.append(m) }
-            out += "  xnnpack: M in float32 = \(range(floats.min()!, floats.max()!))\n"
-        }
+        out += scaleLines(requantizer, scales: scales, weightZeroPoints: layer.weights.zeroPoints)
         let accumulators = run.accumulators[scales.output.index]!
         let outputs = run.tensors[scales.output.index]!.integers!
         out += "  accumulators (bias included) from \(accumulators.min()!) to \(accumulators.max()!); outputs from \(outputs.min()!) to \(outputs.max()!), clamp [\(layer.clamp.minimum), \(layer.clamp.maximum)]\n"

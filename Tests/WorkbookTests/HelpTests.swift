@@ -255,12 +255,14 @@ one neuron's whole arithmetic.
 
 Prints each layer's S1/Z1, S2/Z2, S3/Z3, M (as the kernel family forms it) and
 accumulator range, then one neuron's arithmetic from its first products to its
-clamped output, each step named by its chapter. With --jsonl, prints instead
-one JSON line: {"file", "tensors": {"<tensor name>": [values]}}, the model's
-input tensor first, then every tensor an operator writes, named as in the
-.tflite file (as `workbook tensors` does for many MNIST images).
+clamped output, each step named by its chapter. On a CNN it first shows each
+CONV_2D's scales and follows one of its output values through its patch
+(chapter 14): --conv, --pixel and --channel choose which. With --jsonl, prints
+instead one JSON line: {"file", "tensors": {"<tensor name>": [values]}}, the
+model's input tensor first, then every tensor an operator writes, named as in
+the .tflite file (as `workbook tensors` does for many MNIST images).
 
-USAGE: workbook trace <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--neuron <neuron>] [--layer <layer>] [--jsonl]
+USAGE: workbook trace <image.png> [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--neuron <neuron>] [--layer <layer>] [--conv <conv>] [--pixel <row,column>] [--channel <channel>] [--jsonl]
 
 ARGUMENTS:
   <image.png>             A PNG picture of a digit.
@@ -280,6 +282,12 @@ OPTIONS:
                           (default: the winning class, or the largest output).
   --layer <layer>         Which FULLY_CONNECTED layer the neuron is in, from 0
                           (default: the last).
+  --conv <conv>           A CNN: which CONV_2D to follow a value through, from
+                          0 (default: the first).
+  --pixel <row,column>    A CNN: the convolution's output pixel to follow
+                          (default: where its largest accumulator is).
+  --channel <channel>     A CNN: the output channel to follow at that pixel
+                          (default: the largest accumulator's).
   --jsonl                 Print every tensor, the input first, as one JSON line
                           instead of text.
   --version               Show the version.

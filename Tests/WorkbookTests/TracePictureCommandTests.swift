@@ -30,7 +30,7 @@ func `trace follows the winning neuron to the code the network wrote, with LiteR
     switch family {
     case "reference": #expect(text.contains("reference: acc·M in double = "))
     case "optimized": #expect(text.contains("rounding shift right by ") && text.contains("ties toward +∞ (optimized)"))
-    case "micro": #expect(text.contains("RoundingDivideByPOT by ") && text.contains("(micro)"))
+    case "micro": #expect(text.contains("RoundingDivideByPOT by ") && text.contains("ties away from zero (micro"))
     default: #expect(text.contains("xnnpack: M in float32 = "))
     }
 }
@@ -90,5 +90,41 @@ func `trace follows the winning neuron to the code the network wrote, with LiteR
         #expect(tensors.count == 5)
         #expect(tensors["serving_default_pixels:0"]?.count == 784)
         #expect(tensors["StatefulPartitionedCall_1:0"]?.map { Int($0) } == fixtureCodes(tensor: 10, row: int8Fixture.images[0].row, resolver: "BUILTIN_REF"))
+    }
+}
+
+@Test(arguments: ["reference", "optimized", "micro", "xnnpack"])
+func `trace on a CNN follows one convolution output through its patch to the code the network wrote`(family: String) throws {
+    let result = try WorkbookBinary.run(["trace", "--model", "models/cnn/cnn-int8.tflite", "--kernels", family, tracedPicture])
+    #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+    let text = result.standardOutput
+    #expect(text.contains("convolution 0: CONV_2D (operator 0), 28×28×1 → 26×26×16, 3×3 window, padding VALID, stride 1×1, RELU\n"))
+    #expect(text.contains("convolution 1: CONV_2D (operator 2), 13×13×16 → 11×11×32"))
+    #expect(text.contains("(the largest accumulator), \(family) kernels:\n"))
+    #expect(text.contains("patch 0, input (row "))
+    // The convolution's value and the dense layer's winning neuron both end where the network did.
+    #expect(text.components(separatedBy: ", as the network wrote\n").count == 3 && !text.contains("BUT"), "\(text)")
+}
+
+@Test func `trace --conv, --pixel and --channel choose a value; a border pixel reads Z1 off the image; bad ones are usage errors`() throws {
+    // SAME padding: pixel (0, 0)'s window hangs over the top and left border.
+    let corner = try WorkbookBinary.run(["trace", "--model", "models/cnn/cnn-gap-int8.tflite", "--pixel", "0,0", "--channel", "3", tracedPicture])
+    #expect(corner.status == 0, "\(corner.standardError)")
+    #expect(corner.standardOutput.contains("convolution 0, output pixel (row 0, column 0), channel 3, reference kernels:\n"))
+    #expect(corner.standardOutput.contains("padding SAME"))
+    let second = try WorkbookBinary.run(["trace", "--model", "models/cnn/cnn-int8.tflite", "--conv", "1", "--pixel", "5,6", tracedPicture])
+    #expect(second.standardOutput.contains("convolution 1, output pixel (row 5, column 6), channel 0, reference kernels:\n"))
+    #expect(second.standardOutput.contains("Σ over all 144 patch values = "))
+    let cases: [([String], String)] = [
+        (["--model", "models/cnn/cnn-int8.tflite", "--pixel", "26,0"], "--pixel 26,0: convolution 0 writes rows 0 to 25, columns 0 to 25"),
+        (["--model", "models/cnn/cnn-int8.tflite", "--conv", "2"], "--conv 2: the model has CONV_2D layers 0 to 1"),
+        (["--model", "models/cnn/cnn-int8.tflite", "--channel", "16"], "--channel 16: convolution 0 writes channels 0 to 15"),
+        (["--model", "models/cnn/cnn-int8.tflite", "--pixel", "3"], "--pixel takes an output pixel as row,column from 0"),
+        (["--conv", "0"], "--conv, --pixel and --channel follow a CONV_2D; models/mnist-int8.tflite has none"),
+    ]
+    for (arguments, message) in cases {
+        let result = try WorkbookBinary.run(["trace"] + arguments + [tracedPicture])
+        #expect(result.status == 64, "\(arguments)")
+        #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
     }
 }

@@ -67,6 +67,12 @@ public struct NeuronTrace: Sendable {
     public let requantization: RequantizationSteps
     /// Chapter 7: Z3 and the clamp.
     public let clamp: ClampSteps
+
+    /// Any output of chapter 4's form: a row of weights times an input vector (a convolution's
+    /// patch is one, chapter 14).
+    public init(terms: NeuronTerms, bias: Int32, accumulator: Int32, requantization: RequantizationSteps, clamp: ClampSteps) {
+        (self.terms, self.bias, self.accumulator, self.requantization, self.clamp) = (terms, bias, accumulator, requantization, clamp)
+    }
 }
 
 extension FullyConnectedLayer {
