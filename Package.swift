@@ -203,7 +203,7 @@ let package = Package(
             path: "Sources/Workbook"),
         .testTarget(
             name: "WorkbookTests",
-            dependencies: ["Workbook", "Ch01TFLiteFile", "TestSupport"],
+            dependencies: ["Workbook", "Ch01TFLiteFile", "Ch12YourPort", "TestSupport"],
             path: "Tests/WorkbookTests"),
     ]
 )

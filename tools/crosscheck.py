@@ -3,7 +3,7 @@ MNIST test image, is the same in the Swift workbook as in TFLite itself.
 
 For each quantized model of models/manifest.json and each kernel family, runs
 
-    workbook tensors --model M --mnist IMAGES --kernels F --first N
+    workbook tensors --model M --mnist IMAGES --kernels F --first N --npz TENSORS.npz
 
 and the matching interpreter, with every intermediate tensor preserved:
 
@@ -35,10 +35,10 @@ Needs only tools/requirements-runtime.txt (no TensorFlow).
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 
@@ -61,30 +61,24 @@ FAMILIES = manifest.FAMILIES
 
 
 def workbook_tensors(workbook, model, images_path, family, count, input_range=None):
-    """Runs `workbook tensors` (one JSON line per image) and returns {tensor name: array [count, size]}.
-    Read line by line into arrays: a CNN writes about 20,000 values an image, and 10,000 images
-    held as Python lists would take gigabytes."""
-    command = [workbook, "tensors", "--model", model, "--mnist", images_path,
-               "--kernels", family, "--first", str(count)]
-    if input_range is not None:
-        command += ["--input-range", f"{input_range[0]},{input_range[1]}"]
-    arrays, lines = None, 0
-    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        for line in process.stdout:
-            tensors = json.loads(line)["tensors"]
-            if arrays is None:
-                # float64 holds every int32 code exactly and every float32 the workbook prints.
-                arrays = {name: np.empty((count, len(values))) for name, values in tensors.items()}
-            if lines < count:
-                for name, values in tensors.items():
-                    arrays[name][lines] = values
-            lines += 1
-        stderr = process.stderr.read()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {stderr.strip()}")
-    if lines != count:
-        raise RuntimeError(f"workbook tensors wrote {lines} lines for {count} images")
-    return arrays
+    """Runs `workbook tensors --npz` and returns {tensor name: array [count, size]}. (The JSON
+    lines hold the same values; a CNN writes about 20,000 of them an image, 100 MB of JSON per
+    1,000 images, so the crosscheck reads the numpy archive instead.)"""
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = os.path.join(scratch, "tensors.npz")
+        command = [workbook, "tensors", "--model", model, "--mnist", images_path,
+                   "--kernels", family, "--first", str(count), "--npz", archive]
+        if input_range is not None:
+            command += ["--input-range", f"{input_range[0]},{input_range[1]}"]
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
+        with np.load(archive) as arrays:
+            tensors = {name: arrays[name].reshape(arrays[name].shape[0], -1) for name in arrays.files}
+    for name, values in tensors.items():
+        if len(values) != count:
+            raise RuntimeError(f"workbook tensors wrote {len(values)} images of '{name}' for {count}")
+    return tensors
 
 
 def interpreter_tensors(model, resolver, inputs, names):

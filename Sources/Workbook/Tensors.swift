@@ -16,7 +16,9 @@ struct Tensors: ParsableCommand {
         discussion: """
             Writes one line per image: {"image": i, "tensors": {"<tensor name>": [values]}} for the \
             model's input tensor and every tensor an operator writes, named as in the .tflite file; integer codes as integers, float \
-            tensors as numbers. tools/crosscheck.py compares them with TFLite's own.
+            tensors as numbers. With --npz FILE, writes instead one numpy archive: each tensor an array \
+            [images, …] of its own type under its name, np.load(FILE)["<tensor name>"], as `workbook check` \
+            reads a port's. tools/crosscheck.py compares them with TFLite's own.
             """)
 
     @OptionGroup var options: ModelOptions
@@ -28,6 +30,9 @@ struct Tensors: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Only the first N images.")
     var first: Int?
+
+    @Option(help: ArgumentHelp("Write the tensors as one numpy archive (.npz) instead of JSON lines.", valueName: "file.npz"))
+    var npz: String?
 
     func validate() throws {
         if let first, first < 0 { throw ValidationError("--first takes a count of images, not \(first)") }
@@ -48,6 +53,9 @@ struct Tensors: ParsableCommand {
             let output = BufferedOutput()
             let pictures = (0..<count).map { Array(images.data[($0 * size)..<(($0 + 1) * size)]) }
             let order = [network.input.index]
+            if let npz {
+                return try writeArchive(npz, network: network, model: loaded.model, pictures: pictures)
+            }
             if let fast = try engine.fast(network) {
                 try forEachBatch(fast, images: pictures[...], batch: engine.batch, source: mnist) { start, run in
                     for row in 0..<run.rows {
@@ -64,6 +72,31 @@ struct Tensors: ParsableCommand {
                 }
             }
             output.flush()
+        }
+    }
+}
+
+extension Tensors {
+    func writeArchive(_ path: String, network: Network, model: Model, pictures: [[UInt8]]) throws {
+        var archive = TensorArchive(model: model)
+        var order: [Int] = []
+        if let fast = try engine.fast(network) {
+            try forEachBatch(fast, images: pictures[...], batch: engine.batch, source: mnist) { _, run in
+                order = [network.input.index] + run.written.map(\.tensor)
+                for row in 0..<run.rows { archive.add(order) { run.tensors[$0]!.values(row: row) } }
+            }
+        } else {
+            for (image, pixels) in pictures.enumerated() {
+                let run: NetworkRun
+                do { run = try network.run(pixels: pixels) } catch { throw CommandFailure("\(mnist): image \(image): \(error)") }
+                order = [network.input.index] + run.written.map(\.tensor)
+                archive.add(order) { run.tensors[$0]! }
+            }
+        }
+        let bytes: [UInt8]
+        do { bytes = try archive.bytes(order: order) } catch { throw CommandFailure("\(path): \(error)") }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw CommandFailure("\(path): cannot write the file")
         }
     }
 }

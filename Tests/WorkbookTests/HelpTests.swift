@@ -127,10 +127,12 @@ JSON lines.
 
 Writes one line per image: {"image": i, "tensors": {"<tensor name>": [values]}}
 for the model's input tensor and every tensor an operator writes, named as in
-the .tflite file; integer codes as integers, float tensors as numbers.
-tools/crosscheck.py compares them with TFLite's own.
+the .tflite file; integer codes as integers, float tensors as numbers. With
+--npz FILE, writes instead one numpy archive: each tensor an array [images, …]
+of its own type under its name, np.load(FILE)["<tensor name>"], as `workbook
+check` reads a port's. tools/crosscheck.py compares them with TFLite's own.
 
-USAGE: workbook tensors [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--engine <engine>] [--batch <count>] [--instructions <path>] --mnist <images.idx.gz> [--first <first>]
+USAGE: workbook tensors [--model <path>] [--input-range <lo,hi>] [--kernels <family>] [--engine <engine>] [--batch <count>] [--instructions <path>] --mnist <images.idx.gz> [--first <first>] [--npz <file.npz>]
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -152,6 +154,8 @@ OPTIONS:
                           (values: avx512-vnni, avx2, portable)
   --mnist <images.idx.gz> An MNIST images file in IDX format, gzipped or not.
   --first <first>         Only the first N images.
+  --npz <file.npz>        Write the tensors as one numpy archive (.npz) instead
+                          of JSON lines.
   --version               Show the version.
   -h, --help              Show help information.
 

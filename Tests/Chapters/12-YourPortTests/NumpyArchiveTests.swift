@@ -3,6 +3,7 @@
 // whole, cut short at every length, or altered by one byte.
 
 @testable import Ch12YourPort
+import Foundation
 import TestSupport
 import Testing
 
@@ -69,4 +70,32 @@ func `dtypes a port does not write are refused by name`(descr: String, words: St
 @Test func `bytes that are not a zip archive say so`() {
     #expect { try ZipArchive(bytes: Array("PK but nothing else, long enough to search".utf8)) } throws: { "\($0)".contains("not a zip archive") }
     #expect { try ZipArchive(bytes: [1, 2, 3]) } throws: { "\($0)".contains("3 bytes") }
+}
+
+@Test func `the writer's .npy is numpy's own, byte for byte, and its archive reads back`() throws {
+    // tools/fuzz-seeds/npz/exact-int8.npz was written by np.savez (tools/fuzz_npz_seeds.py).
+    let file = try #require(FileManager.default.contents(atPath: RepositoryFiles.path("tools/fuzz-seeds/npz/exact-int8.npz")))
+    let numpys = try ZipArchive(bytes: [UInt8](file))
+    var writer = NumpyArchiveWriter()
+    for entry in numpys.entries {
+        let theirs = try numpys.contents(of: entry, maximumSize: 1 << 20)
+        let array = try NumpyArray(npy: theirs, maximumElements: 1 << 20)
+        guard case .integers(let codes) = array.values else { Issue.record("\(entry.name): not integers"); continue }
+        #expect(array.dtype == "|i1")
+        let elements = codes.map { UInt8(bitPattern: Int8($0)) }
+        #expect(NumpyArchiveWriter.npy(element: .int8, shape: array.shape, elements: elements) == theirs, "\(entry.name)")
+        writer.add(key: String(entry.name.dropLast(4)), element: .int8, shape: array.shape, elements: elements)
+    }
+    // Our archive, read by chapter 12's reader: the same names, checksums that hold, the same arrays.
+    let ours = try ZipArchive(bytes: writer.bytes())
+    #expect(ours.entries.map(\.name) == numpys.entries.map(\.name))
+    for (mine, theirs) in zip(ours.entries, numpys.entries) {
+        #expect(try ours.contents(of: mine, maximumSize: 1 << 20) == numpys.contents(of: theirs, maximumSize: 1 << 20))
+    }
+    // int32 and float32, and a 1-D shape, which numpy writes as "(3,)".
+    let vector = NumpyArchiveWriter.npy(element: .float32, shape: [3], elements: [0, 0, 0xC0, 0x3F] + [UInt8](repeating: 0, count: 8))
+    let read = try NumpyArray(npy: vector, maximumElements: 10)
+    #expect(read.shape == [3] && read.values == .floats([1.5, 0, 0]) && vector.count % 64 == 12)
+    let int32 = try NumpyArray(npy: NumpyArchiveWriter.npy(element: .int32, shape: [1, 1], elements: [0xFE, 0xFF, 0xFF, 0xFF]), maximumElements: 10)
+    #expect(int32.values == .integers([-2]))
 }
