@@ -26,6 +26,7 @@ PYTHON="${PYTHON:-python}"
 
 # Part two's convolutional networks (models/cnn/, chapters 14 to 16).
 "$PYTHON" tools/cnn_models.py
+"$PYTHON" tools/cnn_probes.py
 
 # Fixtures for the Swift tests, then accuracy on the official test set.
 "$PYTHON" tools/reference.py

@@ -30,11 +30,12 @@ FLOAT_MODEL = _MANIFEST["floatModel"]
 NARRATION_DIGITS = _MANIFEST["narrationDigits"]
 # family → the op resolver name of the runtime it reproduces ("TFLM" for TFLite Micro).
 FAMILIES = {family["family"]: family["resolver"] for family in _MANIFEST["families"]}
+KINDS = ("shipped", "variant", "own", "cnn", "cnn-probe")
 _RUNTIMES = {family["family"]: family["runtime"] for family in _MANIFEST["families"]}
 
 
 def models(kind=None, quantized=None):
-    """Model paths, optionally only one kind ("shipped", "variant", "own" or "cnn") or only (non-)quantized ones."""
+    """Model paths, optionally only one kind (KINDS) or only (non-)quantized ones."""
     return [entry["model"] for entry in _MANIFEST["models"]
             if (kind is None or entry["kind"] == kind)
             and (quantized is None or entry["quantized"] == quantized)]
@@ -79,7 +80,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("models", help="print the model paths, one per line")
-    listing.add_argument("--kind", choices=["shipped", "variant", "own", "cnn"])
+    listing.add_argument("--kind", choices=KINDS)
     listing.add_argument("--quantized", action="store_true", help="only the quantized models")
     contract = commands.add_parser("contract", help="print a model's contract families, space-separated")
     contract.add_argument("model")

@@ -128,7 +128,7 @@ def differing_elements(a, b):
     return int(np.count_nonzero(a.view(unsigned) != b.view(unsigned)))
 
 
-def build_fixture(model_path, pixels, labels, rows):
+def build_fixture(model_path, pixels, labels, rows, classifier=True):
     reference = litert_io.open_litert(model_path, "BUILTIN_REF")
     details = reference.get_tensor_details()[:litert_io.file_tensor_count(model_path)]
     if [d["index"] for d in details] != list(range(len(details))):
@@ -162,12 +162,13 @@ def build_fixture(model_path, pixels, labels, rows):
         runs.append({"resolver": "TFLM", "runtime": f"tflite-micro {litert_io.tflm_version()}",
                      "outputs": [output_entry(tensors[i], values[i]) for i in written]})
 
-    # The digits are training images, so nearly all must be recognized.
+    # The digits are training images, so nearly all must be recognized (by a classifier: a
+    # probe's scales were changed to make its roundings ties, not to classify).
     for runtime, values in results.items():
         predicted = values[output_index].reshape(len(rows), -1).argmax(axis=1)
         correct = int(np.sum(predicted == labels[rows]))
         print(f"  {runtime:<34} {correct}/{len(rows)} argmax == label")
-        if correct < 0.9 * len(rows):
+        if classifier and correct < 0.9 * len(rows):
             raise AssertionError(f"{name} under {runtime}: only {correct}/{len(rows)} correct")
         if runtime != "BUILTIN_REF":
             diffs = {i: differing_elements(values[i], results["BUILTIN_REF"][i]) for i in written}
@@ -223,7 +224,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true",
                         help="compare with the fixtures on disk instead of writing; exit 1 if any differs")
-    parser.add_argument("--kind", choices=["shipped", "variant", "own", "cnn"],
+    parser.add_argument("--kind", choices=manifest.KINDS,
                         help="only the models of this kind (models/manifest.json)")
     args = parser.parse_args()
 
@@ -242,11 +243,11 @@ def main():
         model_path = os.path.join(mnist_data.REPO_ROOT, model)
         # A CNN's feature maps are 30 times an MLP's activations: 16 digits (every class) keep
         # its fixture near 1.5 MB; the crosscheck covers the 10,000 test images.
-        rows = fixture_rows(len(pixels), CNN_IMAGE_COUNT if manifest.kind_of(model) == "cnn" else IMAGE_COUNT)
+        rows = fixture_rows(len(pixels), CNN_IMAGE_COUNT if manifest.kind_of(model).startswith("cnn") else IMAGE_COUNT)
         fixture = manifest.fixture_of(model)
         out = os.path.join(mnist_data.REPO_ROOT, fixture)
         print(f"{model} -> {fixture}")
-        text = to_json(build_fixture(model_path, pixels, labels, rows))
+        text = to_json(build_fixture(model_path, pixels, labels, rows, classifier=not manifest.kind_of(model).endswith("probe")))
         if args.check:
             if not os.path.exists(out) or open(out).read() != text:
                 stale.append(fixture)

@@ -19,10 +19,11 @@ public enum RepositoryFiles {
     /// Every MLP with a fixture, what part one (chapters 1–13) computes: the shipped ones, the
     /// variants in models/variants/, and the models converted as people convert their own
     /// (models/own/). The CNNs of part two are `convolutionalModels`.
-    public static var modelsWithFixtures: [String] { manifest.models.filter { $0.kind != "cnn" }.map(\.model) }
+    public static var modelsWithFixtures: [String] { manifest.models.filter { !$0.kind.hasPrefix("cnn") }.map(\.model) }
 
-    /// The convolutional networks of part two (models/cnn/, tools/cnn_models.py), all with fixtures.
-    public static var convolutionalModels: [String] { manifest.models.filter { $0.kind == "cnn" }.map(\.model) }
+    /// The convolutional networks of part two (models/cnn/: tools/cnn_models.py, and the rounding
+    /// probe of tools/cnn_probes.py), all with fixtures.
+    public static var convolutionalModels: [String] { manifest.models.filter { $0.kind.hasPrefix("cnn") }.map(\.model) }
 
     /// The book's MLPs (shipped and variants): trained on pixel/255, input S = 1/255, every
     /// layer with a bias, a SOFTMAX last. Tests of claims about those models use these.

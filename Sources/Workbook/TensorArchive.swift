@@ -19,18 +19,17 @@ struct TensorArchive {
     mutating func add(_ tensors: [Int], values: (Int) -> TensorValues) {
         for tensor in tensors {
             let element = Self.element(of: model.main.tensors[tensor].type)
-            var entry = arrays[tensor] ?? (element, [])
+            // Appended in place (a copy taken out of the dictionary would copy every image so far).
             switch values(tensor) {
             case .integers(let codes):
                 // The network wrote each code within its tensor's type: the narrowing keeps it whole.
                 switch element {
-                case .int8, .uint8: entry.bytes += codes.map { UInt8(truncatingIfNeeded: $0) }
-                default: for code in codes { entry.bytes.appendLittleEndian(UInt32(bitPattern: code)) }
+                case .int8, .uint8: arrays[tensor, default: (element, [])].bytes += codes.map { UInt8(truncatingIfNeeded: $0) }
+                default: for code in codes { arrays[tensor, default: (element, [])].bytes.appendLittleEndian(UInt32(bitPattern: code)) }
                 }
             case .floats(let reals):
-                for real in reals { entry.bytes.appendLittleEndian(real.bitPattern) }
+                for real in reals { arrays[tensor, default: (element, [])].bytes.appendLittleEndian(real.bitPattern) }
             }
-            arrays[tensor] = entry
         }
         images += 1
     }

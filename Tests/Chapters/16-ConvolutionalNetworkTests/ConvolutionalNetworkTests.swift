@@ -25,8 +25,9 @@ func cnnNetwork(_ model: String, _ family: KernelFamily) throws -> Network {
     try Network(wholeBook: Model.load(path: RepositoryFiles.path(model)), family: family)
 }
 
-@Test func `part two ships seven CNNs with fixtures`() {
-    #expect(RepositoryFiles.convolutionalModels.count == 7)
+@Test func `part two ships seven CNNs and a rounding probe, with fixtures`() {
+    #expect(RepositoryFiles.convolutionalModels.count == 8)
+    #expect(RepositoryFiles.convolutionalModels.filter { $0.contains("/probes/") } == ["models/cnn/probes/cnn-int8-ties.tflite"])
 }
 
 @Test(arguments: cnnCases)
