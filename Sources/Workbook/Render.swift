@@ -17,8 +17,8 @@ import Foundation
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Chapters 1 to 12: write the book's PNG figures from the model's real numbers.",
-        subcommands: [Bytes.self, Affine.self, Naive.self, Accumulators.self, Bias.self, Ties.self, Clamp.self, Softmax.self, Activations.self, Input.self, Weights.self, Widths.self, Rules.self])
+        abstract: "Chapters 1 to 14: write the book's PNG figures from the model's real numbers.",
+        subcommands: [Bytes.self, Affine.self, Naive.self, Accumulators.self, Bias.self, Ties.self, Clamp.self, Softmax.self, Activations.self, Input.self, Weights.self, Widths.self, Rules.self, FeatureMaps.self])
 
     struct Input: ParsableCommand {
         static let configuration = CommandConfiguration(

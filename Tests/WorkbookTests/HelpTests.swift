@@ -40,7 +40,7 @@ SUBCOMMANDS:
                           the input and the ten probabilities.
   trace                   Chapter 10: one picture through the network, every
                           layer's scales and one neuron's whole arithmetic.
-  render                  Chapters 1 to 12: write the book's PNG figures from
+  render                  Chapters 1 to 14: write the book's PNG figures from
                           the model's real numbers.
   export                  Chapter 11: the integer contract and golden vectors,
                           for C, Verilog, Vivado, Quartus, numpy.
@@ -302,7 +302,7 @@ OPTIONS:
 
 @Test func `workbook render --help`() throws {
     try expectHelp(["render"], """
-OVERVIEW: Chapters 1 to 12: write the book's PNG figures from the model's real
+OVERVIEW: Chapters 1 to 14: write the book's PNG figures from the model's real
 numbers.
 
 USAGE: workbook render <subcommand>
@@ -341,6 +341,9 @@ SUBCOMMANDS:
   rules                   Chapter 12: the nine rounding rules on the first
                           layer's accumulators nearest a tie, from the model
                           alone.
+  feature-maps            Chapter 14: a CONV_2D's input with its padded border
+                          and one patch, and every output channel as a tile of
+                          codes.
 
   See 'workbook help render <subcommand>' for detailed help.
 """)

@@ -162,3 +162,25 @@ func `a plot refuses a missing model and a float model in one line, exit 1`(_ fi
     let unwritable = try WorkbookBinary.run(["render", "softmax", "--output", "/no/such/directory/figure.png"])
     #expect(unwritable.status == 1 && unwritable.standardError.hasPrefix("workbook: /no/such/directory/figure.png: cannot be written"), "\(unwritable.standardError)")
 }
+
+@Test func `render feature-maps outlines the patch trace follows, and draws SAME padding as a border`() throws {
+    let picture = "images/digits/mnist-train-03085-label-6-240x160-off-centre.png"
+    try withScratchFile([], named: "unused") { scratch in
+        let figure = scratch + "-maps.png", padded = scratch + "-padded.png"
+        defer { for path in [figure, padded] { try? FileManager.default.removeItem(atPath: path) } }
+        let maps = try WorkbookBinary.run(["render", "feature-maps", picture, "--model", "models/cnn/cnn-int8.tflite", "--output", figure])
+        #expect(maps.status == 0, "\(maps.standardError)")
+        // The value outlined is the one trace follows, and its code is the one trace ends at.
+        let said = try #require(maps.standardOutput.firstMatch(of: /the patch of output \((\d+), (\d+)\), channel (\d+): code (-?\d+)\n/))
+        let trace = try WorkbookBinary.run(["trace", picture, "--model", "models/cnn/cnn-int8.tflite"])
+        #expect(trace.standardOutput.contains("convolution 0, output pixel (row \(said.1), column \(said.2)), channel \(said.3) (the largest accumulator)"))
+        #expect(trace.standardOutput.contains("= q3 \(said.4), as the network wrote"))
+        #expect(maps.standardOutput.contains("(padding 0/0 rows, 0/0 columns) and its 16 channels"))
+        #expect(pngSize([UInt8](try Data(contentsOf: URL(fileURLWithPath: figure)))) == (1250, 270))
+        // SAME over 28×28 with a 3×3 window: one row and one column of Z_in on every side.
+        let border = try WorkbookBinary.run(["render", "feature-maps", picture, "--model", "models/cnn/cnn-gap-int8.tflite", "--pixel", "0,0", "--output", padded])
+        #expect(border.standardOutput.contains("(padding 1/1 rows, 1/1 columns) and its 16 channels; the patch of output (0, 0), channel 0: code "), "\(border.standardOutput)")
+        let refused = try WorkbookBinary.run(["render", "feature-maps", picture, "--output", padded])
+        #expect(refused.status == 1 && refused.standardError.contains("models/mnist-int8.tflite: the model has no CONV_2D"), "\(refused.standardError)")
+    }
+}
