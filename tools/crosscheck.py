@@ -22,8 +22,9 @@ workbook or of the port, exits 1: it is a bug to find, not a tolerance to add.
                                [--input-range LO,HI] [--no-workbook]
 
 --first-cnn caps the images for part two's CNNs (chapter 14 on), whose every image writes about
-twenty times the tensors of an MLP: CI checks them on fewer images to stay inside its time
-limit, and the table's images column says how many each row saw.
+twenty times the tensors of an MLP; --first-probe (default 2,000) those of the rounding probes
+(tools/cnn_probes.py), which are not classifiers and whose fixtures are the proof. The table's
+images column says how many each row saw.
 
 --no-workbook checks the port alone (no workbook binary needed), for fast iteration on the port.
 
@@ -189,12 +190,22 @@ def manifest_input_range(path):
         return None
 
 
+def manifest_kind(path):
+    """The kind models/manifest.json gives a model it lists, else None."""
+    try:
+        return manifest.kind_of(mnist_data.repo_relative(path))
+    except KeyError:
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workbook", default=os.path.join(REPO, ".build/release/workbook"))
     parser.add_argument("--mnist-dir", default=mnist_data.SHARED_MNIST_DIR)
     parser.add_argument("--first", type=int, default=10000)
     parser.add_argument("--first-cnn", type=int, default=10000, help="at most this many images for a CNN")
+    parser.add_argument("--first-probe", type=int, default=2000,
+                        help="at most this many images for a rounding probe (its fixture is the proof; these confirm it)")
     parser.add_argument("--models", nargs="*", default=SHIPPED)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
     parser.add_argument("--input-range", type=port.parse_range, default=None,
@@ -225,7 +236,7 @@ def main():
         input_range = args.input_range or manifest_input_range(path)
         # The numpy port is part one's listing (MLPs); the CNNs of part two are the workbook's alone.
         ported_here = not is_convolutional(path)
-        images_here = count if ported_here else min(count, args.first_cnn)
+        images_here = count if ported_here else min(count, args.first_probe if manifest_kind(path) == "cnn-probe" else args.first_cnn)
         input_detail = litert_io.open_litert(path, "BUILTIN_REF").get_input_details()[0]
         inputs = litert_io.encode_images(pixels[:images_here], input_detail, input_range)
         for family in args.families:

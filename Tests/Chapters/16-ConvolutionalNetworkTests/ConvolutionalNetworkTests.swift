@@ -25,9 +25,9 @@ func cnnNetwork(_ model: String, _ family: KernelFamily) throws -> Network {
     try Network(wholeBook: Model.load(path: RepositoryFiles.path(model)), family: family)
 }
 
-@Test func `part two ships seven CNNs and a rounding probe, with fixtures`() {
-    #expect(RepositoryFiles.convolutionalModels.count == 8)
-    #expect(RepositoryFiles.convolutionalModels.filter { $0.contains("/probes/") } == ["models/cnn/probes/cnn-int8-ties.tflite"])
+@Test func `part two ships seven CNNs and four rounding probes, with fixtures`() {
+    #expect(RepositoryFiles.convolutionalModels.count == 11)
+    #expect(RepositoryFiles.convolutionalModels.filter { $0.contains("/probes/") }.count == 4)
 }
 
 @Test(arguments: cnnCases)
