@@ -19,6 +19,11 @@ struct Widths: ParsableCommand {
     func run() throws {
         try failingCleanly {
             let loaded = try options.load()
+            if loaded.model.firstPartTwoOperator != nil {
+                let network = try loaded.network(contract.kernels)
+                let (images, source) = try digits.images()
+                return print(try convolutionalReport(network, model: loaded.name, images: images, source: source), terminator: "")
+            }
             let contract = try self.contract.contract(of: loaded)
             let (images, source) = try digits.images()
             let measured: (survey: AccumulatorSurvey, classAgreements: Int)
