@@ -24,7 +24,10 @@ struct ModelOptions: ParsableArguments {
     var name: String { model ?? ((try? ShippedFiles.manifest().defaultModel) ?? "the default model") }
 
     /// Reads and validates the model, and refuses it unless the workbook computes it: every
-    /// command asks chapter 1's `requireComputable` the same question first. A path that does not exist here but names a shipped
+    /// command asks chapter 1's `requireComputable` the same question first, then prepares the
+    /// whole book's network once in the reference family, which checks what only a chapter can
+    /// (a convolution's window against its output tensor, chapter 14), so that `inspect` refuses
+    /// what `classify` refuses. A path that does not exist here but names a shipped
     /// model ("models/mnist-uint8.tflite") opens the shipped one, so the book's commands work
     /// from any directory.
     func load() throws -> LoadedModel {
@@ -32,6 +35,7 @@ struct ModelOptions: ParsableArguments {
         let model: Model
         do { model = try Model.load(path: file) } catch { throw CommandFailure(error.description) }
         do { try model.requireComputable() } catch { throw CommandFailure("\(name): \(error)") }
+        do { _ = try Network(wholeBook: model, family: .reference) } catch { throw CommandFailure("\(name): \(error)") }
         return LoadedModel(model: model, name: name, file: file, pixelMapping: inputRange.map { .reals(lo: $0.lo, hi: $0.hi) })
     }
 

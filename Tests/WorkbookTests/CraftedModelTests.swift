@@ -32,6 +32,14 @@ struct CraftedModel {
         for byte in 0..<8 { bytes[zeroPoints.start + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
     }
 
+    /// One scalar field of an operator's options table (a CONV_2D's padding, stride, …), which
+    /// must be stored: flatbuffers leave out a field that holds its default.
+    mutating func setOption(ofOperator index: Int, field: Int, size: Int, to value: Int64) throws {
+        let options = try #require(try subgraph.tables(3, "operators")[index].table(4, "options"))
+        let position = try #require(try options.fieldPosition(field, size: size, for: "option \(field)"), "operator \(index) stores no field \(field)")
+        for byte in 0..<size { bytes[position + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+    }
+
     mutating func setSoftmaxBeta(ofOperator index: Int, to value: Float) throws {
         let options = try #require(try subgraph.tables(3, "operators")[index].table(4, "options"))
         let field = try #require(try options.fieldPosition(0, size: 4, for: "beta"))
@@ -46,8 +54,9 @@ func everyCommand(model: String, picture: String, images: String, labels: String
         ["eval", "--images", images, "--labels", labels], ["naive", "--images", images, "--labels", labels],
         ["render", "activations", picture, "--output", out + "/activations.png"], ["render", "weights", "--output", out + "/weights.png"],
         ["export", "--format", "c", "--out", out + "/export"], ["widths"],
+        ["render", "feature-maps", picture, "--output", out + "/maps.png"],
     ]
-    commands += (1...11).map { ["chapter", "\($0)"] }
+    commands += (1...16).map { ["chapter", "\($0)"] }
     return commands.map { $0 + ["--model", model] }
 }
 
@@ -162,4 +171,22 @@ func expectCleanEnd(_ bytes: [UInt8], _ what: String, refusedWith expected: Stri
             #expect(result.standardError.contains("converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]"), "\(model)")
         }
     }
+}
+
+@Test(arguments: [
+    // (model, operator, options field, bytes, value, what it is, the one line it gets)
+    ("models/cnn/cnn-int8.tflite", 0, 0, 1, 2, "CONV_2D padding 2", "operator 0 has padding 2, neither SAME (0) nor VALID (1)"),
+    ("models/cnn/cnn-strided-depthwise-int8.tflite", 0, 1, 4, 0, "CONV_2D stride 0", "stride_w = 0; it must be between 1 and 65536"),
+    ("models/cnn/cnn-strided-depthwise-int8.tflite", 2, 4, 4, 100_000, "CONV_2D dilation 100000", "dilation_w_factor = 100000; it must be between 1 and 65536"),
+    ("models/cnn/cnn-strided-depthwise-int8.tflite", 0, 2, 4, 7, "CONV_2D stride 7 for a 14-row output", "its window gives a 4×14 output, but its output tensor is 14×14"),
+    ("models/cnn/cnn-strided-depthwise-int8.tflite", 1, 3, 4, 3, "DEPTHWISE_CONV_2D multiplier 3 for filters of 2",
+     "operator 1 (DEPTHWISE_CONV_2D) has a filter [1, 3, 3, 16], depth multiplier 3, for 8 input and 16 output channels"),
+    ("models/cnn/cnn-int8.tflite", 1, 3, 4, 5, "MAX_POOL_2D window 5 wide", "operator 1 (MAX_POOL_2D): its window gives a 13×11 output, but its output tensor is 13×13"),
+    ("models/cnn/cnn-int8.tflite", 0, 3, 1, 9, "CONV_2D fused activation 9", "has an unknown fused activation (9)"),
+] as [(String, Int, Int, Int, Int64, String, String)])
+func `a convolution or pooling with options TFLite refuses ends in one clean line in every command`(
+    model: String, op: Int, field: Int, size: Int, value: Int64, what: String, message: String) throws {
+    var craft = try CraftedModel(model)
+    try craft.setOption(ofOperator: op, field: field, size: size, to: value)
+    try expectCleanEnd(craft.bytes, what, refusedWith: message)
 }
