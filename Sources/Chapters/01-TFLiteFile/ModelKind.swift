@@ -154,6 +154,15 @@ extension Model {
                 unsupported.append("\(code.name) (operator \(op.index))")
             }
         }
+        // TensorFlow's converter writes a dilated Conv2D whose input has no fixed batch as
+        // SPACE_TO_BATCH_ND → CONV_2D → BATCH_TO_SPACE_ND (seen with TensorFlow 2.21); with
+        // batch_size=1 it writes one CONV_2D with dilation factors, which chapter 14 computes.
+        if named.contains("SPACE_TO_BATCH_ND") || named.contains("BATCH_TO_SPACE_ND") {
+            throw UnsupportedModel(
+                kind: "the model uses \(unsupported.joined(separator: ", ")), which the workbook does not compute",
+                advice: "that is how TensorFlow's converter writes a dilated Conv2D when the model's input has no fixed batch; give it one (keras.Input(shape, batch_size=1)) and convert again, and the converter writes one CONV_2D with its dilation, which the workbook computes",
+                python: [])
+        }
         guard unsupported.isEmpty else {
             throw UnsupportedModel(
                 kind: "the model uses \(unsupported.joined(separator: ", ")), which the workbook does not compute",
