@@ -72,9 +72,7 @@ extension Render {
                 let accumulators = run.accumulators[layer.scales.output.index]!
                 let (out, geometry) = (layer.output, layer.patches.geometry)
 
-                let largest = accumulators.indices.max { accumulators[$0] < accumulators[$1] }!
-                let chosen: (row: Int, column: Int) = try pixel.map(Trace.parsePixel) ?? (largest / out.channels / out.width, largest / out.channels % out.width)
-                let c = channel ?? (pixel == nil ? largest % out.channels : 0)
+                let (chosen, c) = Trace.followedValue(layer, accumulators: accumulators, pixel: try pixel.map(Trace.parsePixel), channel: channel)
                 guard chosen.row < out.height, chosen.column < out.width, c < out.channels else {
                     throw CommandFailure("\(loaded.name): convolution \(conv) writes rows 0 to \(out.height - 1), columns 0 to \(out.width - 1), channels 0 to \(out.channels - 1)")
                 }

@@ -42,11 +42,8 @@ extension Trace {
         let layer = layers[chosen]
         let accumulators = run.accumulators[layer.scales.output.index]!
         let outputs = run.tensors[layer.scales.output.index]!.integers!
-        // Default: the value with the largest accumulator, a pixel where the filter meets ink.
-        let largest = accumulators.indices.max { accumulators[$0] < accumulators[$1] }!
         let channels = layer.output.channels
-        let pixel = choice.pixel ?? (largest / channels / layer.output.width, largest / channels % layer.output.width)
-        let channel = choice.channel ?? (choice.pixel == nil ? largest % channels : 0)
+        let (pixel, channel) = Self.followedValue(layer, accumulators: accumulators, pixel: choice.pixel, channel: choice.channel)
         let (y, x) = (min(pixel.row, layer.output.height - 1), min(pixel.column, layer.output.width - 1))
         let c = min(channel, channels - 1)
         let image = run.tensors[layer.scales.input.index]!.integers!
@@ -61,6 +58,17 @@ extension Trace {
         }
         out += lines.map { "  " + $0 + "\n" }.joined()
         return out
+    }
+
+    /// The output value `trace` follows and `render feature-maps` outlines: the one given, or
+    /// by default the largest accumulator's, a pixel where the filter meets ink (a pixel given
+    /// without a channel takes channel 0).
+    static func followedValue(_ layer: ConvolutionLayer, accumulators: [Int32], pixel: (row: Int, column: Int)?, channel: Int?)
+        -> (pixel: (row: Int, column: Int), channel: Int) {
+        let largest = accumulators.indices.max { accumulators[$0] < accumulators[$1] }!
+        let (channels, width) = (layer.output.channels, layer.output.width)
+        return (pixel ?? (largest / channels / width, largest / channels % width),
+                channel ?? (pixel == nil ? largest % channels : 0))
     }
 
     func geometry(_ layer: ConvolutionLayer) -> String {
