@@ -155,6 +155,18 @@ let package = Package(
             dependencies: ["Ch16ConvolutionalNetwork", "Ch09Network", "Ch13FastEngine", "Ch01TFLiteFile", "Ch06Requantize", "TestSupport"],
             path: "Tests/Chapters/16-ConvolutionalNetworkTests"),
 
+        // Chapter 17: exporting a CNN: the integer contract of every convolution, pooling, MEAN
+        // and dense layer, golden vectors, for hardware/c/convolutional.c.
+        .target(
+            name: "Ch17ConvolutionalExport",
+            dependencies: ["Ch01TFLiteFile", "Ch02Affine", "Ch06Requantize", "Ch09Network", "Ch11Hardware", "Ch14Convolution",
+                           "Ch15Pooling", "Ch16ConvolutionalNetwork", "JSONText"],
+            path: "Sources/Chapters/17-ConvolutionalExport"),
+        .testTarget(
+            name: "Ch17ConvolutionalExportTests",
+            dependencies: ["Ch17ConvolutionalExport", "Ch11Hardware", "Ch09Network", "Ch01TFLiteFile", "Ch06Requantize", "Ch14Convolution", "TestSupport"],
+            path: "Tests/Chapters/17-ConvolutionalExportTests"),
+
         // Support, not chapters: libpng and zlib; where the shipped models, digits and fixtures
         // are (ShippedFiles, which the binary needs); the tests' oracle and helpers
         // (TestSupport, linked into tests only); one JSON writer; and the machinery that keeps
@@ -196,7 +208,7 @@ let package = Package(
             dependencies: [
                 "Ch01TFLiteFile", "Ch02Affine", "Ch03FloatNetwork", "Ch04ZeroPointMatmul", "Ch05Bias",
                 "Ch06Requantize", "Ch07Clamp", "Ch08Softmax", "Ch09Network", "Ch10Pixels", "Ch11Hardware", "Ch12YourPort", "Ch13FastEngine",
-                "Ch14Convolution", "Ch15Pooling", "Ch16ConvolutionalNetwork",
+                "Ch14Convolution", "Ch15Pooling", "Ch16ConvolutionalNetwork", "Ch17ConvolutionalExport",
                 "BookMachinery", "ShippedFiles", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

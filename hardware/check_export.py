@@ -4,7 +4,8 @@
     python3 hardware/check_export.py DIR
 
 DIR holds the subdirectories json/, npy/, mem/, coe/ and mif/ that `workbook export` wrote for
-one model and one kernel family (hardware/run-checks.sh makes them). json/ is the reference;
+one model (a dense network, chapter 11, or a CNN, chapter 17) and one kernel family
+(hardware/run-checks.sh makes them). json/ is the reference;
 every array in npy/ (read with numpy.load), mem/, coe/ and mif/ (parsed as $readmemh, Vivado
 and Quartus read them) must equal it element for element. Exits 1 on the first difference.
 """
@@ -21,11 +22,17 @@ def arrays_from_json(directory):
     vectors = json.loads((directory / "vectors.json").read_text())["vectors"]
     arrays = {}
     for index, layer in enumerate(network["layers"]):
-        arrays[f"layer{index}_weights"] = numpy.array(layer["weights"])
+        # A CNN's layers (chapter 17) give their weights flat with their shape, and a pooling
+        # layer has no arrays and no accumulators.
+        if "weights" in layer:
+            weights = numpy.array(layer["weights"])
+            arrays[f"layer{index}_weights"] = weights.reshape(layer["weightsShape"]) if "weightsShape" in layer else weights
         for key, name in [("weightZeroPoints", "weight_zero_points"), ("bias", "bias"),
                           ("multipliers", "multipliers"), ("shifts", "shifts")]:
-            arrays[f"layer{index}_{name}"] = numpy.array(layer[key])
-        arrays[f"vectors_layer{index}_accumulators"] = numpy.array([v["layers"][index]["accumulators"] for v in vectors])
+            if key in layer:
+                arrays[f"layer{index}_{name}"] = numpy.array(layer[key])
+        if "accumulators" in vectors[0]["layers"][index]:
+            arrays[f"vectors_layer{index}_accumulators"] = numpy.array([v["layers"][index]["accumulators"] for v in vectors])
         arrays[f"vectors_layer{index}_outputs"] = numpy.array([v["layers"][index]["outputs"] for v in vectors])
     arrays["vectors_input"] = numpy.array([v["input"] for v in vectors])
     arrays["vectors_classes"] = numpy.array([v["class"] for v in vectors])
@@ -68,6 +75,9 @@ def main():
             if not numpy.array_equal(signed(words, bits, is_signed), values.reshape(-1)):
                 sys.exit(f"{root}/{suffix}/{name}.{suffix} differs from json/")
         checked += 1
+    stored = {path.stem for path in (root / "npy").glob("*.npy") if not path.stem.endswith("_parameters")}
+    if stored != set(expected):
+        sys.exit(f"{root}/npy holds {sorted(stored ^ set(expected))} that json/ does not, or the reverse")
     print(f"{root}: {checked} arrays agree in json, npy, mem, coe and mif")
 
 

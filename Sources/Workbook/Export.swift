@@ -10,6 +10,7 @@ import Ch06Requantize
 import Ch09Network
 import Ch11Hardware
 import Ch13FastEngine
+import Ch17ConvolutionalExport
 import Foundation
 import ShippedFiles
 
@@ -38,6 +39,7 @@ struct Export: ParsableCommand {
     func run() throws {
         try failingCleanly {
             let loaded = try options.load()
+            if loaded.model.firstPartTwoOperator != nil { return try exportConvolutional(loaded) }
             let contract = try self.contract.contract(of: loaded)
             let (images, source) = try digits.images()
             let golden = try goldenVectors(contract, loaded, images: images, source: source)
@@ -49,6 +51,28 @@ struct Export: ParsableCommand {
             print("\(loaded.name), \(contract.family.rawValue) kernels: \(contract.layers.count) layers and \(images.count) golden vectors, \(files.count) files in \(out)")
             print("wrote " + files.map(\.name).joined(separator: ", "))
         }
+    }
+
+    /// A CNN (chapter 17): its layers' contract, golden vectors from chapter 16's network.
+    func exportConvolutional(_ loaded: LoadedModel) throws {
+        let contract: ConvolutionalContract
+        do { contract = try ConvolutionalContract(model: loaded.model, family: self.contract.kernels) } catch {
+            throw CommandFailure("\(loaded.name): \(error)")
+        }
+        let (images, source) = try digits.images()
+        let golden: ConvolutionalVectors
+        do {
+            golden = try ConvolutionalVectors(contract: contract, model: loaded.model, images: images, source: source, pixelMapping: loaded.pixelMapping)
+        } catch {
+            throw CommandFailure("\(loaded.name): \(error)")
+        }
+        var command = "workbook export --model \(loaded.name) --kernels \(contract.family.rawValue) --format \(format.rawValue) --vectors \(images.count)"
+        if let mnist = digits.mnist { command += " --mnist \(mnist)" }
+        let files = ConvolutionalExport(contract: contract, vectors: golden, modelPath: loaded.name, command: command).writers(format)
+        try write(files, to: out)
+        let kinds = contract.layers.map(\.kind.operatorName).joined(separator: ", ")
+        print("\(loaded.name), \(contract.family.rawValue) kernels: \(contract.layers.count) layers (\(kinds)) and \(images.count) golden vectors, \(files.count) files in \(out)")
+        print("wrote " + files.map(\.name).joined(separator: ", "))
     }
 
     /// The golden vectors, by chapter 13's fast engine in batches (the same integers as chapter 9's

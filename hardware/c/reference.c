@@ -3,57 +3,19 @@
  * the golden vectors (vectors.h) that `workbook export --format c` writes beside it.
  *
  * It reproduces TFLite Micro's FullyConnected (tensorflow/lite/kernels/internal/reference/
- * integer_ops/fully_connected.h) and MultiplyByQuantizedMultiplier (tensorflow/lite/kernels/
- * internal/common.cc): gemmlowp's SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT,
- * ties away from zero. With QW_FINAL_SHIFT_TIES_AWAY 0 in network.h the last shift rounds ties
- * toward +inf instead, as LiteRT's optimized kernels do (cpu_backend_gemm_custom_gemv.h).
+ * integer_ops/fully_connected.h) and its requantization (fixed_point.h, beside this file), whose
+ * last shift rounds ties away from zero. With QW_FINAL_SHIFT_TIES_AWAY 0 in network.h it rounds
+ * ties toward +inf instead, as LiteRT's optimized kernels do (cpu_backend_gemm_custom_gemv.h).
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -I EXPORT_DIR hardware/c/reference.c -o reference
  *
- * Exit status 0 when every accumulator, output code and class equals the golden one, 1 otherwise.
- * Like gemmlowp, it assumes that >> on a negative int32_t shifts arithmetically, as gcc and
- * clang do (C99 leaves it to the implementation). */
+ * Exit status 0 when every accumulator, output code and class equals the golden one, 1 otherwise. */
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fixed_point.h"
 #include "network.h"
 #include "vectors.h"
-
-// snippet.srdhm
-/* (11.3) The high 32 bits of the 64-bit product 2*a*b, rounded to nearest, ties toward +inf:
- * a*b read as Q0.31 numbers. Only (-2^31)*(-2^31) does not fit; it saturates. */
-static int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    int64_t product = (int64_t)a * (int64_t)b;
-    int64_t nudge = product >= 0 ? (INT64_C(1) << 30) : 1 - (INT64_C(1) << 30);
-    return (int32_t)((product + nudge) / (INT64_C(1) << 31));  /* C99 division truncates toward zero */
-}
-// snippet.end
-
-// snippet.rounding-shift
-/* (11.4) x / 2^exponent, rounded to nearest; how an exact tie goes depends on the family. */
-static int32_t rounding_shift_right(int32_t x, int exponent) {
-    if (QW_FINAL_SHIFT_TIES_AWAY) {
-        /* micro, gemmlowp RoundingDivideByPOT: ties away from zero, -2.5 -> -3. */
-        int32_t mask = (int32_t)((INT64_C(1) << exponent) - 1);
-        int32_t remainder = x & mask;
-        int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-        return (x >> exponent) + (remainder > threshold ? 1 : 0);
-    }
-    /* optimized, ARM VRSHL: ties toward +inf, -2.5 -> -2. */
-    return (int32_t)(((int64_t)x + ((INT64_C(1) << exponent) >> 1)) >> exponent);
-}
-// snippet.end
-
-// snippet.multiply
-/* (11.2)-(11.4) acc * M0 * 2^(shift - 31): a left shift for a multiplier of 1 or more (it wraps,
- * as TFLite's x * (1 << left) does), the high multiply, then the rounding right shift. */
-static int32_t multiply_by_quantized_multiplier(int32_t acc, int32_t multiplier, int32_t shift) {
-    int left = shift > 0 ? (int)shift : 0, right = shift > 0 ? 0 : (int)-shift;
-    int32_t x = (int32_t)((uint32_t)acc << left);
-    return rounding_shift_right(saturating_rounding_doubling_high_mul(x, multiplier), right);
-}
-// snippet.end
 
 // snippet.layer
 /* One FULLY_CONNECTED layer: every output channel's accumulator (11.1) and output code (11.4). */
@@ -64,7 +26,7 @@ static void fully_connected(const qw_layer *layer, const qw_code_t *input, int32
         for (int32_t k = 0; k < layer->input_count; k++)
             acc += ((int32_t)row[k] - layer->weight_zero_points[c]) * ((int32_t)input[k] - layer->input_zero_point);
         accumulators[c] = acc;
-        int64_t code = (int64_t)multiply_by_quantized_multiplier(acc, layer->multipliers[c], layer->shifts[c])
+        int64_t code = (int64_t)multiply_by_quantized_multiplier(acc, layer->multipliers[c], layer->shifts[c], QW_FINAL_SHIFT_TIES_AWAY)
                        + layer->output_zero_point;
         if (code < layer->output_min) code = layer->output_min;
         if (code > layer->output_max) code = layer->output_max;

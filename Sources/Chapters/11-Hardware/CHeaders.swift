@@ -3,20 +3,6 @@
 // so that hardware/c/reference.c compiles with `gcc -std=c99 -Wall -Wextra -Werror`.
 
 extension HardwareExport {
-    /// One C initializer list, `perLine` values to a line, handed on a megabyte at a time.
-    func cValues(_ values: [Int32], perLine: Int, _ emit: (String) throws -> Void) rethrows {
-        var out = ""
-        for start in stride(from: 0, to: values.count, by: perLine) {
-            if start > 0 { out += "\n" }
-            out += "    " + values[start..<min(start + perLine, values.count)].map { value in
-                // −2^31 cannot be written as a literal of type int: C parses it as −(2^31).
-                value == Int32.min ? "(-2147483647 - 1)" : String(value)
-            }.joined(separator: ", ") + ","
-            if out.utf8.count >= pieceSize { try emit(out); out = "" }
-        }
-        try emit(out)
-    }
-
     /// The C type of an array's elements: the weights and the codes keep their 8-bit types; zero
     /// points and shifts widen to int32_t, so the layer struct reads every per-channel value alike.
     func cType(_ array: ExportArray) -> String {
@@ -26,11 +12,7 @@ extension HardwareExport {
     }
 
     func cArray(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
-        let perLine = array.type.bits == 8 ? 16 : 8
-        try emit("/* \(array.summary): \(array.shapeText), row-major. */\n"
-                 + "static const \(cType(array)) qw_\(array.name)[\(array.values.count)] = {\n")
-        try cValues(array.values, perLine: perLine, emit)
-        try emit("\n};\n")
+        try array.cDeclaration(elementType: cType(array), emit)
     }
 
     func cArray(_ array: ExportArray) -> String {
@@ -136,5 +118,29 @@ extension HardwareExport {
         out += "static const qw_code_t *const qw_vectors_outputs[QW_LAYER_COUNT] = {"
             + layers.map { "qw_vectors_layer\($0)_outputs" }.joined(separator: ", ") + "};\n\n"
         try emit(out + "#endif\n")
+    }
+}
+
+extension ExportArray {
+    /// `static const TYPE qw_NAME[count] = {…};`, with a comment saying what it holds.
+    package func cDeclaration(elementType: String, _ emit: (String) throws -> Void) rethrows {
+        let perLine = type.bits == 8 ? 16 : 8
+        try emit("/* \(summary): \(shapeText), row-major. */\n" + "static const \(elementType) qw_\(name)[\(values.count)] = {\n")
+        try Self.cValues(values, perLine: perLine, emit)
+        try emit("\n};\n")
+    }
+
+    /// One C initializer list, `perLine` values to a line, handed on a megabyte at a time.
+    package static func cValues(_ values: [Int32], perLine: Int, _ emit: (String) throws -> Void) rethrows {
+        var out = ""
+        for start in stride(from: 0, to: values.count, by: perLine) {
+            if start > 0 { out += "\n" }
+            out += "    " + values[start..<min(start + perLine, values.count)].map { value in
+                // −2^31 cannot be written as a literal of type int: C parses it as −(2^31).
+                value == Int32.min ? "(-2147483647 - 1)" : String(value)
+            }.joined(separator: ", ") + ","
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }
+        }
+        try emit(out)
     }
 }

@@ -9,7 +9,7 @@ import Ch01TFLiteFile
 public enum ElementType: String, Sendable {
     case int8, uint8, int16, int32
 
-    init(_ type: TensorType) {
+    package init(_ type: TensorType) {
         self = type == .uint8 ? .uint8 : .int8
     }
 
@@ -51,7 +51,7 @@ public enum ElementType: String, Sendable {
     // snippet.end
 
     /// Little-endian bytes of one value, as numpy stores it.
-    func littleEndian(_ value: Int32) -> [UInt8] {
+    package func littleEndian(_ value: Int32) -> [UInt8] {
         let pattern = UInt32(bitPattern: value)
         return (0..<(bits / 8)).map { UInt8(truncatingIfNeeded: pattern >> (8 * $0)) }
     }
@@ -65,7 +65,7 @@ public struct ExportArray: Sendable {
     public let shape: [Int]
     public let values: [Int32]
 
-    init(_ name: String, _ summary: String, _ type: ElementType, _ shape: [Int], _ values: [Int32]) {
+    package init(_ name: String, _ summary: String, _ type: ElementType, _ shape: [Int], _ values: [Int32]) {
         precondition(shape.reduce(1, *) == values.count, "\(name): shape \(shape) for \(values.count) values")
         precondition(values.allSatisfy { type.range.contains(Int64($0)) }, "\(name): a value outside \(type.rawValue)")
         (self.name, self.summary, self.type, self.shape, self.values) = (name, summary, type, shape, values)

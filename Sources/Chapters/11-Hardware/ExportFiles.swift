@@ -28,7 +28,7 @@ public struct ExportedFile: Sendable {
 }
 
 /// How much text a writer gathers before it hands it on.
-let pieceSize = 1 << 20
+package let pieceSize = 1 << 20
 
 /// One file of an export, made only when it is written and handed over a piece at a time, so
 /// that a large export (`workbook export --vectors 10000`) never holds more than one array's
@@ -38,15 +38,15 @@ public struct ExportedFileWriter: Sendable {
     /// Calls `emit` with the file's bytes, in order, in pieces.
     public let write: @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void
 
-    init(_ name: String, text: @escaping @Sendable () -> String) {
+    package init(_ name: String, text: @escaping @Sendable () -> String) {
         self.name = name
         write = { emit in try emit(Array(text().utf8)) }
     }
-    init(_ name: String, bytes: @escaping @Sendable () -> [UInt8]) {
+    package init(_ name: String, bytes: @escaping @Sendable () -> [UInt8]) {
         self.name = name
         write = { emit in try emit(bytes()) }
     }
-    init(_ name: String, pieces: @escaping @Sendable (_ emit: (String) throws -> Void) throws -> Void) {
+    package init(_ name: String, pieces: @escaping @Sendable (_ emit: (String) throws -> Void) throws -> Void) {
         self.name = name
         write = { emit in try pieces { try emit(Array($0.utf8)) } }
     }
@@ -106,45 +106,14 @@ public struct HardwareExport: Sendable {
 
     // MARK: Verilog, Xilinx and Intel memory files
 
-    // snippet.mem
-    /// $readmemh: one value per line, `hexDigits` hex digits of its two's-complement pattern,
-    /// element 0 first (row-major), so `reg [bits-1:0] m [0:count-1]` receives element i at m[i].
-    func mem(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
-        var out = "// \(array.name)\(array.shapeText): \(array.summary); \(array.type.rawValue), \(array.type.bits) bits, row-major\n"
-        for value in array.values {
-            out += array.type.hex(value) + "\n"
-            if out.utf8.count >= pieceSize { try emit(out); out = "" }  // a megabyte at a time
-        }
-        try emit(out)
-    }
-    // snippet.end
-
-    /// Xilinx .coe: the same values, comma-separated, the last one ended by a semicolon.
-    func coe(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
-        var out = "; \(array.name)\(array.shapeText): \(array.summary); \(array.type.rawValue), \(array.type.bits) bits, row-major\n"
-        out += "memory_initialization_radix=16;\nmemory_initialization_vector=\n"
-        for (index, value) in array.values.enumerated() {
-            out += array.type.hex(value) + (index == array.values.count - 1 ? ";\n" : ",\n")
-            if out.utf8.count >= pieceSize { try emit(out); out = "" }
-        }
-        try emit(out)
-    }
-
-    /// Intel .mif: WIDTH bits per word, DEPTH words, one "address : value;" line each.
-    func mif(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
-        var out = "-- \(array.name)\(array.shapeText): \(array.summary); \(array.type.rawValue), \(array.type.bits) bits, row-major\n"
-        out += "WIDTH=\(array.type.bits);\nDEPTH=\(array.values.count);\nADDRESS_RADIX=UNS;\nDATA_RADIX=HEX;\nCONTENT BEGIN\n"
-        for (address, value) in array.values.enumerated() {
-            out += "\t\(address) : \(array.type.hex(value));\n"
-            if out.utf8.count >= pieceSize { try emit(out); out = "" }
-        }
-        try emit(out + "END;\n")
-    }
+    func mem(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows { try array.mem(emit) }
+    func coe(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows { try array.coe(emit) }
+    func mif(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows { try array.mif(emit) }
 
     /// The three memory files whole, as text (for the tests).
-    func mem(_ array: ExportArray) -> String { var out = ""; mem(array) { out += $0 }; return out }
-    func coe(_ array: ExportArray) -> String { var out = ""; coe(array) { out += $0 }; return out }
-    func mif(_ array: ExportArray) -> String { var out = ""; mif(array) { out += $0 }; return out }
+    func mem(_ array: ExportArray) -> String { var out = ""; array.mem { out += $0 }; return out }
+    func coe(_ array: ExportArray) -> String { var out = ""; array.coe { out += $0 }; return out }
+    func mif(_ array: ExportArray) -> String { var out = ""; array.mif { out += $0 }; return out }
 
     /// network.vh: the parameters of hardware/verilog/fully_connected.v for each layer, and the
     /// sizes the testbench needs.
@@ -179,19 +148,7 @@ public struct HardwareExport: Sendable {
         }
     }
 
-    /// The .npy format, version 1.0: magic, a Python-dict header padded with spaces so the data
-    /// start at a multiple of 64 bytes, then the values, little-endian, row-major.
-    func npy(_ array: ExportArray) -> [UInt8] {
-        let shape = array.shape.count == 1 ? "(\(array.shape[0]),)" : "(" + array.shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(array.type.numpyDescription)', 'fortran_order': False, 'shape': \(shape), }"
-        let unpadded = 10 + header.utf8.count + 1  // magic 6, version 2, length 2, header, newline
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        let length = header.utf8.count
-        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(header.utf8)
-        bytes.reserveCapacity(bytes.count + array.values.count * array.type.bits / 8)
-        for value in array.values { bytes += array.type.littleEndian(value) }
-        return bytes
-    }
+    func npy(_ array: ExportArray) -> [UInt8] { array.npy() }
 
     // MARK: JSON
 
@@ -239,4 +196,58 @@ public struct HardwareExport: Sendable {
 
     /// A JSON string, escaped by the one JSON writer (a path may hold any character).
     func quoted(_ text: String) -> String { JSON.quote(text) }
+}
+
+// The same files for any exported array: chapter 17 writes a CNN's arrays with them.
+extension ExportArray {
+    // MARK: Verilog, Xilinx and Intel memory files
+
+    // snippet.mem
+    /// $readmemh: one value per line, `hexDigits` hex digits of its two's-complement pattern,
+    /// element 0 first (row-major), so `reg [bits-1:0] m [0:count-1]` receives element i at m[i].
+    package func mem(_ emit: (String) throws -> Void) rethrows {
+        var out = "// \(name)\(shapeText): \(summary); \(type.rawValue), \(type.bits) bits, row-major\n"
+        for value in values {
+            out += type.hex(value) + "\n"
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }  // a megabyte at a time
+        }
+        try emit(out)
+    }
+    // snippet.end
+
+    /// Xilinx .coe: the same values, comma-separated, the last one ended by a semicolon.
+    package func coe(_ emit: (String) throws -> Void) rethrows {
+        var out = "; \(name)\(shapeText): \(summary); \(type.rawValue), \(type.bits) bits, row-major\n"
+        out += "memory_initialization_radix=16;\nmemory_initialization_vector=\n"
+        for (index, value) in values.enumerated() {
+            out += type.hex(value) + (index == values.count - 1 ? ";\n" : ",\n")
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }
+        }
+        try emit(out)
+    }
+
+    /// Intel .mif: WIDTH bits per word, DEPTH words, one "address : value;" line each.
+    package func mif(_ emit: (String) throws -> Void) rethrows {
+        var out = "-- \(name)\(shapeText): \(summary); \(type.rawValue), \(type.bits) bits, row-major\n"
+        out += "WIDTH=\(type.bits);\nDEPTH=\(values.count);\nADDRESS_RADIX=UNS;\nDATA_RADIX=HEX;\nCONTENT BEGIN\n"
+        for (address, value) in values.enumerated() {
+            out += "\t\(address) : \(type.hex(value));\n"
+            if out.utf8.count >= pieceSize { try emit(out); out = "" }
+        }
+        try emit(out + "END;\n")
+    }
+
+    /// The .npy format, version 1.0: magic, a Python-dict header padded with spaces so the data
+    /// start at a multiple of 64 bytes, then the values, little-endian, row-major.
+    package func npy() -> [UInt8] {
+        let tuple = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(type.numpyDescription)', 'fortran_order': False, 'shape': \(tuple), }"
+        let unpadded = 10 + header.utf8.count + 1  // magic 6, version 2, length 2, header, newline
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let length = header.utf8.count
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(header.utf8)
+        bytes.reserveCapacity(bytes.count + values.count * type.bits / 8)
+        for value in values { bytes += type.littleEndian(value) }
+        return bytes
+    }
 }

@@ -166,11 +166,12 @@ public struct NetworkContract: Sendable {
             throw ContractError("the layers mix int8 and uint8; the exported files hold one type of codes and one of weights")
         }
         (self.family, self.rounding, self.layers) = (family, rounding, layers)
-        softmax = Self.softmax(of: model, after: layers[layers.count - 1])
+        softmax = Self.softmax(of: model, afterTensor: layers[layers.count - 1].outputTensor)
     }
 
-    static func softmax(of model: Model, after last: LayerContract) -> SoftmaxContract? {
-        guard let layer = try? model.softmaxLayer(), layer.input.index == last.outputTensor,
+    /// The SOFTMAX that reads `tensor`, if there is one (chapter 17 asks it of a CNN's last layer).
+    package static func softmax(of model: Model, afterTensor tensor: Int) -> SoftmaxContract? {
+        guard let layer = try? model.softmaxLayer(), layer.input.index == tensor,
               let inputScale = layer.input.quantization?.scales.first,
               let scaling = try? SoftmaxScaling(inputScale: inputScale, beta: layer.beta),
               let range = layer.output.type.integerRange else { return nil }
