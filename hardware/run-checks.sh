@@ -2,8 +2,9 @@
 # Chapter 11's proofs, as CI runs them (.ci/run), from the repository root:
 #   1. `workbook export` writes every format for every shipped quantized model, and the formats
 #      agree with each other (hardware/check_export.py, when Python has numpy);
-#   2. hardware/c/reference.c, compiled with gcc -std=c99 -Wall -Wextra -Werror, reproduces the
-#      golden vectors of every shipped quantized model in each integer family;
+#   2. hardware/c/reference.c (dense networks, chapter 11) and hardware/c/convolutional.c (CNNs,
+#      chapter 17), compiled with gcc -std=c99 -Wall -Wextra -Werror, reproduce the golden
+#      vectors of every shipped quantized model in each integer family;
 #   3. hardware/verilog/testbench.v runs golden vectors through three fully_connected layers in
 #      Icarus Verilog and matches them bit for bit (int8 in micro, uint8 in optimized);
 #   4. Yosys synthesizes fully_connected.v for each layer of the int8 model (synth_xilinx), and
@@ -33,6 +34,9 @@ done
 quantized=$("$python" tools/manifest.py models --quantized)
 mapfile -t models <<< "$quantized"
 families() { "$python" tools/manifest.py contract "$1"; }
+# Part two's models (the CNNs and their rounding probes) are computed by convolutional.c.
+convolutional=$("$python" tools/manifest.py models --kind cnn; "$python" tools/manifest.py models --kind cnn-probe)
+c_reference() { if grep -qxF "$1" <<< "$convolutional"; then echo hardware/c/convolutional.c; else echo hardware/c/reference.c; fi; }
 
 echo "-- every format, every model; the formats agree"
 numpy=no
@@ -41,8 +45,7 @@ for model in "${models[@]}"; do
   name=$(basename "$model" .tflite)
   family=$(families "$model" | cut -d' ' -f1)
   if [ -z "$family" ]; then
-    # No integer contract (part two's CNNs: export does not write convolutions yet): export
-    # must refuse the model in one line and exit 1, and write nothing.
+    # No integer contract: export must refuse the model in one line and exit 1, and write nothing.
     status=0
     message=$("$workbook" export --model "$model" --format c --out "$work/$name/c" 2>&1 > /dev/null) || status=$?
     if [ "$status" -ne 1 ] || [ "$(wc -l <<< "$message")" -ne 1 ] || [ -e "$work/$name/c" ]; then
@@ -64,7 +67,7 @@ for model in "${models[@]}"; do
   for family in $(families "$model"); do
     out="$work/c-$name-$family"
     "$workbook" export --model "$model" --kernels "$family" --format c --out "$out" > /dev/null
-    gcc -std=c99 -Wall -Wextra -Werror -O2 -I "$out" hardware/c/reference.c -o "$out/reference"
+    gcc -std=c99 -Wall -Wextra -Werror -O2 -I "$out" "$(c_reference "$model")" -o "$out/reference"
     printf '%s %s: ' "$name" "$family"
     "$out/reference"
   done

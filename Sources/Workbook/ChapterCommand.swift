@@ -20,6 +20,7 @@ import Ch13FastEngine
 import Ch14Convolution
 import Ch15Pooling
 import Ch16ConvolutionalNetwork
+import Ch17ConvolutionalExport
 import Foundation
 import ShippedFiles
 
@@ -32,10 +33,10 @@ struct ChapterCommand: ParsableCommand {
     static let narrations: [Narration] = [
         narrateChapter1, narrateChapter2, narrateChapter3, narrateChapter4, narrateChapter5, narrateChapter6,
         narrateChapter7, narrateChapter8, narrateChapter9, narrateChapter10, narrateChapter11, narrateChapter12,
-        narrateChapter13, narrateChapter14, narrateChapter15, narrateChapter16,
+        narrateChapter13, narrateChapter14, narrateChapter15, narrateChapter16, narrateChapter17,
     ]
 
-    @Argument(help: "The chapter number, 1 to 16.")
+    @Argument(help: "The chapter number, 1 to 17.")
     var number: Int
 
     @OptionGroup var options: ModelOptions

@@ -1,6 +1,7 @@
 // `workbook export` (chapter 11): the integer contract of every FULLY_CONNECTED layer and golden
 // vectors, written as a C header, $readmemh .mem files, Xilinx .coe, Intel .mif, numpy .npy or
-// JSON, for hardware/c/reference.c, hardware/verilog/ and whatever the reader builds next.
+// JSON, for hardware/c/reference.c, hardware/verilog/ and whatever the reader builds next. On a
+// CNN, chapter 17's contract of every layer, for hardware/c/convolutional.c.
 // `workbook widths` (Widths.swift) prints the accumulator widths instead.
 
 import ArgumentParser
@@ -22,7 +23,10 @@ struct Export: ParsableCommand {
         discussion: """
             Writes each FULLY_CONNECTED layer's weights and zero points, int32 bias, M0 and shift, \
             clamp bounds and output zero point, and golden vectors (input codes, every layer's int32 \
-            accumulators and output codes, the class) into --out, with a README.md on the packing.
+            accumulators and output codes, the class) into --out, with a README.md on the packing. \
+            On a CNN (chapter 17), every CONV_2D, DEPTHWISE_CONV_2D, pooling, MEAN and \
+            FULLY_CONNECTED layer, with its window, strides, dilation and padding, for \
+            hardware/c/convolutional.c.
             """)
 
     @OptionGroup var options: ModelOptions

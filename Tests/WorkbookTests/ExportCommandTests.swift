@@ -1,7 +1,8 @@
 // `workbook export` as a user runs it: every format writes its files and README, the JSON's
 // golden vectors are TFLite Micro's own tensors, bad arguments exit 64 and failures to read or
-// write exit 1 with one line on stderr; and, where gcc is installed, the exported C header and
-// hardware/c/reference.c reproduce the golden vectors (and catch one changed value).
+// write exit 1 with one line on stderr; a CNN's export (chapter 17) holds each layer's arrays and
+// geometry; and, where gcc is installed, the exported C header and hardware/c/reference.c (a
+// CNN's: convolutional.c) reproduce the golden vectors (and catch one changed value).
 
 import Foundation
 import TestSupport
@@ -33,6 +34,22 @@ func `export writes every file of a format and a README that documents the packi
     let readme = try String(contentsOfFile: "\(out)/README.md", encoding: .utf8)
     #expect(readme.contains("## Packing (\(format))"))
     #expect(readme.contains("--format \(format) --vectors 3"))
+}
+
+@Test func `a CNN's export holds each layer's arrays, none for a pooling layer, and its geometry in the README`() throws {
+    let out = temporaryDirectory("export-cnn")
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try WorkbookBinary.run(["export", "--model", "models/cnn/cnn-int8.tflite", "--format", "npy", "--out", out, "--vectors", "2"])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.hasPrefix("models/cnn/cnn-int8.tflite, micro kernels: 5 layers (CONV_2D, MAX_POOL_2D, CONV_2D, MAX_POOL_2D, FULLY_CONNECTED) and 2 golden vectors"))
+    let weighted = [0, 2, 4]
+    let expected = Set(weighted.flatMap { layer in ["weights", "weight_zero_points", "bias", "multipliers", "shifts"].map { "layer\(layer)_\($0).npy" } }
+        + (0..<5).map { "layer\($0)_parameters.npy" } + (0..<5).map { "vectors_layer\($0)_outputs.npy" }
+        + weighted.map { "vectors_layer\($0)_accumulators.npy" } + ["vectors_input.npy", "vectors_classes.npy", "README.md"])
+    #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == expected)
+    let readme = try String(contentsOfFile: "\(out)/README.md", encoding: .utf8)
+    #expect(readme.contains("| 1 | 1 | MAX_POOL_2D | 26×26×16 | 13×13×16 | 2×2 | 2, 2 | 1, 1 | 0, 0 | -128 | -128 | -128 | 127 | none |"))
+    #expect(readme.contains("| `layer0_weights` | q_w, [output][height][width][input], as TFLite stores it | [16][3][3][1] | int8 |"))
 }
 
 @Test func `the JSON golden vectors are TFLite Micro's tensors for the fixture digits`() throws {
@@ -116,9 +133,9 @@ func `bad arguments exit with status 64 and say what is wrong`(arguments: [Strin
          "workbook: models/mnist-uint8.tflite: TFLite Micro has no uint8 kernels, so the micro family has no contract for this model; export it with --kernels optimized"),
         (["export", "--format", "c", "--out", "x", "--model", "models/mnist-float.tflite"], "workbook: models/mnist-float.tflite: "),
         (["widths", "--mnist", "/nonexistent/images.gz"], "workbook: /nonexistent/images.gz"),
-        // Part two's networks have no integer contract yet: said in one line, not as a missing layer.
-        (["export", "--format", "c", "--out", "x", "--model", "models/cnn/cnn-int8.tflite"],
-         "workbook: models/cnn/cnn-int8.tflite: the integer contract covers part one's networks of FULLY_CONNECTED layers; operator 0 (CONV_2D) is part two's"),
+        // A uint8 CNN has no micro contract (chapter 17): TFLite Micro refuses it.
+        (["export", "--format", "c", "--out", "x", "--model", "models/cnn/cnn-uint8.tflite"],
+         "workbook: models/cnn/cnn-uint8.tflite: TFLite Micro has no uint8"),
         (["naive", "--model", "models/cnn/cnn-uint8.tflite", "--images", "x", "--labels", "y"],
          "workbook: models/cnn/cnn-uint8.tflite: chapter 3's naive port is part one's network of FULLY_CONNECTED layers; operator 0 (CONV_2D) is part two's"),
     ]
@@ -156,19 +173,24 @@ func installed(_ name: String) -> String? {
 struct CReferenceCase: Sendable, CustomTestStringConvertible {
     let model: String
     let kernels: String
+    /// hardware/c/reference.c for part one's dense networks, convolutional.c for a CNN (chapter 17).
+    var source = "hardware/c/reference.c"
+    var vectors = "64"
     var testDescription: String { "\(model) \(kernels)" }
 }
 
 @Test(.enabled(if: installed("gcc") != nil, "needs gcc; hardware/run-checks.sh runs this check in CI"),
       arguments: [CReferenceCase(model: "models/mnist-int8.tflite", kernels: "micro"),
-                  CReferenceCase(model: "models/mnist-uint8.tflite", kernels: "optimized")])
+                  CReferenceCase(model: "models/mnist-uint8.tflite", kernels: "optimized"),
+                  CReferenceCase(model: "models/cnn/cnn-strided-depthwise-int8.tflite", kernels: "micro", source: "hardware/c/convolutional.c", vectors: "8"),
+                  CReferenceCase(model: "models/cnn/probes/cnn-depthwise-ties.tflite", kernels: "optimized", source: "hardware/c/convolutional.c", vectors: "8")])
 func `the C reference reproduces the exported golden vectors, and catches one changed value`(_ item: CReferenceCase) throws {
     let gcc = try #require(installed("gcc"))
     let out = temporaryDirectory("c-reference")
     defer { try? FileManager.default.removeItem(atPath: out) }
-    let export = try WorkbookBinary.run(["export", "--model", item.model, "--kernels", item.kernels, "--format", "c", "--out", out])
+    let export = try WorkbookBinary.run(["export", "--model", item.model, "--kernels", item.kernels, "--format", "c", "--vectors", item.vectors, "--out", out])
     #expect(export.status == 0, "\(export.standardError)")
-    let flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-I", out, RepositoryFiles.path("hardware/c/reference.c"), "-o", "\(out)/reference"]
+    let flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-I", out, RepositoryFiles.path(item.source), "-o", "\(out)/reference"]
     let compiled = try runTool(gcc, flags)
     try #require(compiled.status == 0, "gcc: \(compiled.output)")
     let passed = try runTool("\(out)/reference", [])

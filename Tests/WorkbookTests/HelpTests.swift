@@ -81,7 +81,7 @@ OVERVIEW: Narrate a chapter on a real digit, with the model's real numbers.
 USAGE: workbook chapter <number> [--model <path>] [--input-range <lo,hi>] [--digit <digit>]
 
 ARGUMENTS:
-  <number>                The chapter number, 1 to 16.
+  <number>                The chapter number, 1 to 17.
 
 OPTIONS:
   --model <path>          The .tflite model to read (default: the shipped int8
@@ -649,7 +649,9 @@ Vivado, Quartus, numpy.
 Writes each FULLY_CONNECTED layer's weights and zero points, int32 bias, M0 and
 shift, clamp bounds and output zero point, and golden vectors (input codes,
 every layer's int32 accumulators and output codes, the class) into --out, with
-a README.md on the packing.
+a README.md on the packing. On a CNN (chapter 17), every CONV_2D,
+DEPTHWISE_CONV_2D, pooling, MEAN and FULLY_CONNECTED layer, with its window,
+strides, dilation and padding, for hardware/c/convolutional.c.
 
 USAGE: workbook export [--model <path>] [--input-range <lo,hi>] [--kernels <family>] --format <format> --out <directory> [--vectors <vectors>] [--mnist <images.idx.gz>]
 
