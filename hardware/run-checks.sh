@@ -113,4 +113,4 @@ if [ "$synth_layers" = "0 1 2" ] && [ -f "$recorded" ]; then
     exit 1
   fi
 fi
-echo "run-checks.sh: all of chapter 11's checks pass"
+echo "run-checks.sh: all of chapter 11's and chapter 17's checks pass"
