@@ -758,7 +758,7 @@ OPTIONS:
     #expect(version.status == 0 && version.standardOutput == "0.2.0\n")
     let cases: [([String], Int32)] = [
         (["no-such-command"], 64),
-        (["chapter", "17"], 64),
+        (["chapter", "18"], 64),
         (["eval", "--images", "x", "--labels", "y", "--batch", "0"], 64),
         (["eval", "--images", "x", "--labels", "y", "--engine", "readable", "--instructions", "portable"], 64),
         (["tensors", "--mnist", "x", "--instructions", "sse9"], 64),

@@ -34,28 +34,35 @@ public struct LayerWidths: Sendable {
     public let largestLeftShift: Int
 
     public init(_ layer: LayerContract, inputRange: ClosedRange<Int32>) {
-        operatorIndex = layer.operatorIndex
-        inputCount = layer.inputCount
-        let weightTerms = (0..<layer.outputCount).flatMap { channel in
-            layer.weights[(channel * layer.inputCount)..<((channel + 1) * layer.inputCount)].map { Int64($0 - layer.weightZeroPoints[channel]) }
-        }
+        self.init(operatorIndex: layer.operatorIndex,
+                  weights: QuantizedWeights(outputCount: layer.outputCount, inputCount: layer.inputCount,
+                                            codes: layer.weights, zeroPoints: layer.weightZeroPoints),
+                  bias: layer.bias, multipliers: layer.multipliers, shifts: layer.shifts,
+                  inputZeroPoint: layer.inputZeroPoint, inputRange: inputRange)
+    }
+
+    /// The widths of any layer whose accumulator is a row of `weights` times what it reads, plus
+    /// a bias: chapter 17 sizes a convolution's with it, one filter row per output channel.
+    public init(operatorIndex: Int, weights: QuantizedWeights, bias: [Int32], multipliers: [Int32], shifts: [Int32],
+                inputZeroPoint: Int32, inputRange: ClosedRange<Int32>) {
+        self.operatorIndex = operatorIndex
+        inputCount = weights.inputCount
+        let weightTerms = (0..<weights.outputCount).flatMap { channel in weights.row(channel).map { Int64($0 - weights.zeroPoints[channel]) } }
         self.weightTerms = (weightTerms.min() ?? 0)...(weightTerms.max() ?? 0)
-        inputTerms = Int64(inputRange.lowerBound - layer.inputZeroPoint)...Int64(inputRange.upperBound - layer.inputZeroPoint)
-        let weights = QuantizedWeights(outputCount: layer.outputCount, inputCount: layer.inputCount,
-                                       codes: layer.weights, zeroPoints: layer.weightZeroPoints)
-        productsBound = AccumulatorBound(weights, inputRange: inputRange, inputZeroPoint: layer.inputZeroPoint)
+        inputTerms = Int64(inputRange.lowerBound - inputZeroPoint)...Int64(inputRange.upperBound - inputZeroPoint)
+        productsBound = AccumulatorBound(weights, inputRange: inputRange, inputZeroPoint: inputZeroPoint)
         // One channel at a time: chapter 4's bound of a one-row matrix, plus that row's bias.
         var (smallest, largest) = (Int64.max, Int64.min)
-        for channel in 0..<layer.outputCount {
-            let row = QuantizedWeights(outputCount: 1, inputCount: layer.inputCount, codes: Array(weights.row(channel)),
-                                       zeroPoints: [layer.weightZeroPoints[channel]])
-            let bound = AccumulatorBound(row, inputRange: inputRange, inputZeroPoint: layer.inputZeroPoint)
-            smallest = min(smallest, bound.smallest + Int64(layer.bias[channel]))
-            largest = max(largest, bound.largest + Int64(layer.bias[channel]))
+        for channel in 0..<weights.outputCount {
+            let row = QuantizedWeights(outputCount: 1, inputCount: weights.inputCount, codes: Array(weights.row(channel)),
+                                       zeroPoints: [weights.zeroPoints[channel]])
+            let bound = AccumulatorBound(row, inputRange: inputRange, inputZeroPoint: inputZeroPoint)
+            smallest = min(smallest, bound.smallest + Int64(bias[channel]))
+            largest = max(largest, bound.largest + Int64(bias[channel]))
         }
         worstCase = smallest...largest
-        largestMultiplier = layer.multipliers.max() ?? 0
-        largestLeftShift = max(0, Int(layer.shifts.max() ?? 0))
+        largestMultiplier = multipliers.max() ?? 0
+        largestLeftShift = max(0, Int(shifts.max() ?? 0))
     }
 
     /// The widths of every layer of a contract, each with the input range the layer before allows.

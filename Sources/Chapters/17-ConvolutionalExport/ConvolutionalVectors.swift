@@ -17,6 +17,9 @@ public struct ConvolutionalVector: Sendable {
     public let outputs: [[Int32]]
     /// The argmax of the last layer's codes, the first on a tie: what hardware reports.
     public let predictedClass: Int
+    /// The whole network's prediction, the argmax of its output (the softmax's codes can tie
+    /// where the last layer's did not).
+    public let networkPrediction: Int
 
     public init(contract: ConvolutionalContract, run: NetworkRun) throws {
         guard let input = run.tensors[contract.layers[0].inputTensor]?.integers else {
@@ -26,6 +29,7 @@ public struct ConvolutionalVector: Sendable {
         accumulators = contract.layers.map { $0.hasAccumulators ? run.accumulators[$0.outputTensor] ?? [] : [] }
         outputs = contract.layers.map { run.tensors[$0.outputTensor]?.integers ?? [] }
         predictedClass = argmax(outputs[outputs.count - 1])
+        networkPrediction = run.prediction
     }
 }
 

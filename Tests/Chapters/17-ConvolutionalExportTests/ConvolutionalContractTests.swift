@@ -121,3 +121,21 @@ func `the contract computes every golden vector, and the vectors are TFLite's te
         #expect(!error.description.contains("\n"))
     }
 }
+
+@Test func `every accumulator the digits make lies within chapter 11's worst case of its layer`() throws {
+    for path in ["models/cnn/cnn-strided-depthwise-int8.tflite", "models/cnn/cnn-gap-int8.tflite", "models/cnn/cnn-uint8.tflite"] {
+        let model = try Model.load(path: RepositoryFiles.path(path))
+        let contract = try ConvolutionalContract(model: model, family: .optimized)
+        let vectors = try ConvolutionalVectors(contract: contract, model: model, images: fixtureImages(try RepositoryFiles.fixture(for: path)), source: "the fixture")
+        #expect(contract.widths.map(\.layerIndex) == contract.layers.indices.filter { !contract.layers[$0].weights.isEmpty }, "\(path)")
+        for entry in contract.widths {
+            // A depthwise row is one channel's taps; a convolution's a whole patch.
+            let layer = entry.layer
+            let expected = layer.kind == .depthwise ? layer.windowHeight * layer.windowWidth
+                : layer.kind == .convolution ? layer.windowHeight * layer.windowWidth * layer.input.channels : layer.input.count
+            #expect(entry.widths.inputCount == expected, "\(path) layer \(entry.layerIndex)")
+            let seen = vectors.vectors.flatMap { $0.accumulators[entry.layerIndex] }
+            #expect(seen.allSatisfy { entry.widths.worstCase.contains(Int64($0)) }, "\(path) layer \(entry.layerIndex)")
+        }
+    }
+}
