@@ -29,6 +29,7 @@ import numpy as np
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "ports", "numpy"))
 sys.path.insert(0, os.path.join(REPO, "tools"))
+import generated_files  # noqa: E402
 import manifest  # noqa: E402
 import port  # noqa: E402
 
@@ -408,23 +409,7 @@ def main():
     check_command_line(pixels, port.run(os.path.join(REPO, INT8), "reference", pixels))
     outputs = [(os.path.join(OUT_DIR, name), data) for name, data, *_ in files]
     outputs.append((os.path.join(OUT_DIR, "README.md"), readme(files).encode()))
-    stale = []
-    for path, data in outputs:
-        relative = os.path.relpath(path, REPO)
-        if args.check:
-            if not os.path.exists(path) or open(path, "rb").read() != data:
-                stale.append(relative)
-            continue
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as file:
-            file.write(data)
-        print(f"{relative}: {len(data) / 1024:.1f} KiB")
-    if stale:
-        print(f"out of date (run {COMMAND}): " + ", ".join(stale))
-        sys.exit(1)
-    if args.check:
-        print(f"{len(outputs)} files up to date")
-
+    generated_files.write_or_check(outputs, COMMAND, args.check)
 
 if __name__ == "__main__":
     main()

@@ -33,6 +33,9 @@ import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_files  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # probe: (the CNN it is made from, which of its convolutions, counted from 0, is the probe's)
@@ -101,25 +104,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 unless the committed probes are what this makes")
     args = parser.parse_args()
-    stale = []
+    outputs = []
     for name, (source, which) in PROBES.items():
         with open(path_of(source), "rb") as f:
-            probe = make_probe(f.read(), which)
-        out = path_of(name, probe=True)
-        relative = os.path.relpath(out, REPO)
-        if args.check:
-            if not os.path.exists(out) or open(out, "rb").read() != probe:
-                stale.append(relative)
-            continue
-        os.makedirs(os.path.dirname(out), exist_ok=True)
-        with open(out, "wb") as f:
-            f.write(probe)
-        print(f"wrote {relative} ({len(probe)} bytes), from models/cnn/{source}.tflite")
-    if stale:
-        sys.exit(f"not what tools/cnn_probes.py makes: {', '.join(stale)}: run it")
-    if args.check:
-        print(f"the {len(PROBES)} probes are what tools/cnn_probes.py makes")
-
+            outputs.append((path_of(name, probe=True), make_probe(f.read(), which)))
+    generated_files.write_or_check(outputs, "python tools/cnn_probes.py", args.check)
 
 if __name__ == "__main__":
     main()

@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_files  # noqa: E402
 import litert_io  # noqa: E402
 import manifest  # noqa: E402
 import mnist_data  # noqa: E402
@@ -249,12 +250,10 @@ def main():
         print(f"{model} -> {fixture}")
         text = to_json(build_fixture(model_path, pixels, labels, rows, classifier=not manifest.kind_of(model).endswith("probe")))
         if args.check:
-            if not os.path.exists(out) or open(out).read() != text:
+            if generated_files.differs(out, text.encode()):
                 stale.append(fixture)
         else:
-            os.makedirs(os.path.dirname(out), exist_ok=True)
-            with open(out, "w") as f:
-                f.write(text)
+            generated_files.write(out, text.encode())
             print(f"  wrote {len(text.encode()) / 1024:.0f} KiB")
     print(f"{len(models)} models in {time.monotonic() - started:.1f} s")
     if stale:
