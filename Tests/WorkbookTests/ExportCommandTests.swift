@@ -48,6 +48,8 @@ func `export writes every file of a format and a README that documents the packi
         + weighted.map { "vectors_layer\($0)_accumulators.npy" } + ["vectors_input.npy", "vectors_classes.npy", "README.md"])
     #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == expected)
     let readme = try String(contentsOfFile: "\(out)/README.md", encoding: .utf8)
+    // The tutorial CNN of tools/cnn_models.py: a 3×3 VALID Conv2D(16) on 28×28 gives 26×26×16,
+    // MaxPooling2D(2) halves it; Z = −128 and the ReLU clamp are the file's, as `inspect` prints.
     #expect(readme.contains("| 1 | 1 | MAX_POOL_2D | 26×26×16 | 13×13×16 | 2×2 | 2, 2 | 1, 1 | 0, 0 | -128 | -128 | -128 | 127 | none |"))
     #expect(readme.contains("| `layer0_weights` | q_w, [output][height][width][input], as TFLite stores it | [16][3][3][1] | int8 |"))
 }

@@ -3,16 +3,8 @@
 // so that hardware/c/reference.c compiles with `gcc -std=c99 -Wall -Wextra -Werror`.
 
 extension HardwareExport {
-    /// The C type of an array's elements: the weights and the codes keep their 8-bit types; zero
-    /// points and shifts widen to int32_t, so the layer struct reads every per-channel value alike.
-    func cType(_ array: ExportArray) -> String {
-        if array.name.hasSuffix("_weights") { return "qw_weight_t" }
-        if array.name.hasPrefix("vectors_") && array.type.bits == 8 { return "qw_code_t" }
-        return "int32_t"
-    }
-
     func cArray(_ array: ExportArray, _ emit: (String) throws -> Void) rethrows {
-        try array.cDeclaration(elementType: cType(array), emit)
+        try array.cDeclaration(elementType: array.cElementType, emit)
     }
 
     func cArray(_ array: ExportArray) -> String {
@@ -75,18 +67,7 @@ extension HardwareExport {
             out += "     .bias = qw_layer\(index)_bias, .multipliers = qw_layer\(index)_multipliers, .shifts = qw_layer\(index)_shifts},\n"
         }
         out += "};\n\n"
-        if let softmax = contract.softmax {
-            out += """
-                /* The softmax (operator \(softmax.operatorIndex)) as chapter 8's fixed-point kernel prepares it; hardware
-                 * usually skips it and reports the argmax of the last layer's codes, the first on a tie. */
-                #define QW_SOFTMAX_INPUT_MULTIPLIER \(softmax.inputMultiplier)
-                #define QW_SOFTMAX_INPUT_LEFT_SHIFT \(softmax.inputLeftShift)
-                #define QW_SOFTMAX_DIFF_MIN (\(softmax.diffMin))
-                #define QW_SOFTMAX_OUTPUT_ZERO_POINT (\(softmax.outputZeroPoint))
-
-
-                """
-        }
+        if let softmax = contract.softmax { out += softmax.cDefines }
         return out + "#endif\n"
     }
 
@@ -121,7 +102,31 @@ extension HardwareExport {
     }
 }
 
+extension SoftmaxContract {
+    /// The softmax's integers as network.h defines them, for chapter 11's export and chapter 17's.
+    package var cDefines: String {
+        """
+        /* The softmax (operator \(operatorIndex)) as chapter 8's fixed-point kernel prepares it; hardware
+         * usually skips it and reports the argmax of the last layer's codes, the first on a tie. */
+        #define QW_SOFTMAX_INPUT_MULTIPLIER \(inputMultiplier)
+        #define QW_SOFTMAX_INPUT_LEFT_SHIFT \(inputLeftShift)
+        #define QW_SOFTMAX_DIFF_MIN (\(diffMin))
+        #define QW_SOFTMAX_OUTPUT_ZERO_POINT (\(outputZeroPoint))
+
+
+        """
+    }
+}
+
 extension ExportArray {
+    /// The C type of the array's elements: the weights and the codes keep their 8-bit types; zero
+    /// points and shifts widen to int32_t, so the layer struct reads every per-channel value alike.
+    package var cElementType: String {
+        if name.hasSuffix("_weights") { return "qw_weight_t" }
+        if name.hasPrefix("vectors_") && type.bits == 8 { return "qw_code_t" }
+        return "int32_t"
+    }
+
     /// `static const TYPE qw_NAME[count] = {…};`, with a comment saying what it holds.
     package func cDeclaration(elementType: String, _ emit: (String) throws -> Void) rethrows {
         let perLine = type.bits == 8 ? 16 : 8

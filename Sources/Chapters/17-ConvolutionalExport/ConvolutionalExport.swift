@@ -53,13 +53,6 @@ public struct ConvolutionalExport: Sendable {
 
     // MARK: C
 
-    /// The C type of an array's elements, as chapter 11 chooses it.
-    func cType(_ array: ExportArray) -> String {
-        if array.name.hasSuffix("_weights") { return "qw_weight_t" }
-        if array.name.hasPrefix("vectors_") && array.type.bits == 8 { return "qw_code_t" }
-        return "int32_t"
-    }
-
     func cNetworkHeader() -> String {
         var out = """
             /* network.h: \(provenance).
@@ -111,7 +104,7 @@ public struct ConvolutionalExport: Sendable {
 
             """
         for array in contract.arrays {
-            array.cDeclaration(elementType: cType(array)) { out += $0 }
+            array.cDeclaration(elementType: array.cElementType) { out += $0 }
             out += "\n"
         }
         out += "static const qw_layer qw_layers[QW_LAYER_COUNT] = {\n"
@@ -134,18 +127,7 @@ public struct ConvolutionalExport: Sendable {
             out += "     .multipliers = \(pointer("multipliers", multiplies)), .shifts = \(pointer("shifts", multiplies))},\n"
         }
         out += "};\n\n"
-        if let softmax = contract.softmax {
-            out += """
-                /* The softmax (operator \(softmax.operatorIndex)) as chapter 8's fixed-point kernel prepares it; hardware
-                 * usually skips it and reports the argmax of the last layer's codes, the first on a tie. */
-                #define QW_SOFTMAX_INPUT_MULTIPLIER \(softmax.inputMultiplier)
-                #define QW_SOFTMAX_INPUT_LEFT_SHIFT \(softmax.inputLeftShift)
-                #define QW_SOFTMAX_DIFF_MIN (\(softmax.diffMin))
-                #define QW_SOFTMAX_OUTPUT_ZERO_POINT (\(softmax.outputZeroPoint))
-
-
-                """
-        }
+        if let softmax = contract.softmax { out += softmax.cDefines }
         return out + "#endif\n"
     }
 
@@ -166,7 +148,7 @@ public struct ConvolutionalExport: Sendable {
             """)
         for (_, make) in vectors.arrayMakers(contract) {
             let array = make()
-            try array.cDeclaration(elementType: cType(array), emit)
+            try array.cDeclaration(elementType: array.cElementType, emit)
             try emit("\n")
         }
         let layers = contract.layers.enumerated()
